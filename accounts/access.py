@@ -1,0 +1,185 @@
+"""Who may see and do what. Every view, task and selector asks here; nowhere else decides.
+
+Roles held across organs (CNCS, UNICOM, the Comité) are Django groups. Roles held in an
+organ are facts in the data: the organ's titular is ``Organ.head``; its administrators
+are its current ``Designation`` rows; a consejero is the head of a consejero's office.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+
+from .models import Account, Designation, Organ, User
+
+
+class Group:
+    """The names of the cross-organ groups (created by a data migration)."""
+
+    CNCS = "Comunicación Social"
+    UNICOM = "UNICOM"
+    COMMITTEE_PRESIDENT = "Comité — Presidencia"
+    COMMITTEE_SECRETARY = "Comité — Secretaría Técnica"
+
+    ALL = (CNCS, UNICOM, COMMITTEE_PRESIDENT, COMMITTEE_SECRETARY)
+    COMMITTEE = (COMMITTEE_PRESIDENT, COMMITTEE_SECRETARY)
+
+
+ROLE_LABELS = {
+    "superuser": _("Administración del sistema"),
+    Group.CNCS: _("Comunicación Social"),
+    Group.UNICOM: _("UNICOM"),
+    Group.COMMITTEE_PRESIDENT: _("Presidencia del Comité de Gestión y Publicación Electrónica"),
+    Group.COMMITTEE_SECRETARY: _("Secretaría Técnica del Comité de Gestión y Publicación Electrónica"),
+    "organ_head": _("Titular del órgano responsable"),
+    "consejero": _("Consejería electoral"),
+    Designation.Role.TITULAR: _("Administración de cuentas (titular)"),
+    Designation.Role.SUPLENTE: _("Administración de cuentas (suplente)"),
+}
+
+
+def _group_names(user: User) -> frozenset[str]:
+    if not user.is_authenticated:
+        return frozenset()
+    cached = getattr(user, "_ine_group_names", None)
+    if cached is None:
+        cached = frozenset(user.groups.values_list("name", flat=True))
+        user._ine_group_names = cached
+    return cached
+
+
+def is_cncs(user: User) -> bool:
+    return Group.CNCS in _group_names(user)
+
+
+def is_unicom(user: User) -> bool:
+    return Group.UNICOM in _group_names(user)
+
+
+def is_committee(user: User) -> bool:
+    return bool(_group_names(user) & set(Group.COMMITTEE))
+
+
+def headed_organ_id(user: User) -> int | None:
+    if not user.is_authenticated:
+        return None
+    if not hasattr(user, "_ine_headed_organ"):
+        user._ine_headed_organ = Organ.objects.filter(head=user).values_list("pk", "kind").first()
+    return user._ine_headed_organ[0] if user._ine_headed_organ else None
+
+
+def is_consejero(user: User) -> bool:
+    headed_organ_id(user)
+    return bool(getattr(user, "_ine_headed_organ", None)) and user._ine_headed_organ[1] == Organ.Kind.CONSEJERO
+
+
+def administered_organ_ids(user: User) -> frozenset[int]:
+    """Organs where the user is a current administrator (titular or suplente)."""
+    if not user.is_authenticated:
+        return frozenset()
+    cached = getattr(user, "_ine_administered", None)
+    if cached is None:
+        cached = frozenset(
+            Designation.objects.filter(user=user, ends_at__isnull=True).values_list("organ_id", flat=True)
+        )
+        user._ine_administered = cached
+    return cached
+
+
+def organ_ids_of(user: User) -> frozenset[int]:
+    """Organs whose accounts the user reaches as titular or administrator (§5.1)."""
+    head = headed_organ_id(user)
+    return administered_organ_ids(user) | ({head} if head else set())
+
+
+def sees_all_accounts(user: User) -> bool:
+    return user.is_authenticated and (user.is_superuser or is_cncs(user) or is_unicom(user) or is_committee(user))
+
+
+def role_labels(user: User) -> list[str]:
+    labels = []
+    if user.is_superuser:
+        labels.append(ROLE_LABELS["superuser"])
+    labels += [ROLE_LABELS[name] for name in Group.ALL if name in _group_names(user)]
+    if headed_organ_id(user):
+        labels.append(ROLE_LABELS["consejero"] if is_consejero(user) else ROLE_LABELS["organ_head"])
+    for role in Designation.objects.filter(user=user, ends_at__isnull=True).values_list("role", flat=True):
+        labels.append(ROLE_LABELS[role])
+    return labels
+
+
+# --- Scoped querysets: every list starts here ------------------------------------------
+
+
+def accounts_visible_to(user: User) -> QuerySet[Account]:
+    qs = Account.objects.all()
+    if sees_all_accounts(user):
+        return qs
+    return qs.filter(organ_id__in=organ_ids_of(user))
+
+
+def organs_visible_to(user: User) -> QuerySet[Organ]:
+    if sees_all_accounts(user):
+        return Organ.objects.all()
+    return Organ.objects.filter(pk__in=organ_ids_of(user))
+
+
+def get_account_for(user: User, pk: int) -> Account:
+    """The account, or 404 for anyone who may not see it (no leak of its existence)."""
+    account = accounts_visible_to(user).select_related("organ", "organ__entidad", "network").filter(pk=pk).first()
+    if account is None:
+        raise Http404(_("No existe la cuenta o no tiene acceso a ella."))
+    return account
+
+
+def get_organ_for(user: User, pk: int) -> Organ:
+    organ = organs_visible_to(user).select_related("entidad", "head").filter(pk=pk).first()
+    if organ is None:
+        raise Http404(_("No existe el órgano o no tiene acceso a él."))
+    return organ
+
+
+# --- Actions ----------------------------------------------------------------------------
+
+
+def can_operate_account(user: User, account: Account) -> bool:
+    """Bitácora entries, out-of-office periods, password rotations: the organ's administrators."""
+    return account.is_live and account.organ_id in administered_organ_ids(user)
+
+
+def can_designate(user: User, organ: Organ) -> bool:
+    """Only the organ's titular changes its administrators (§7.iv)."""
+    return user.is_authenticated and (user.is_superuser or organ.head_id == user.pk)
+
+
+def can_see_coverage(user: User) -> bool:
+    return user.is_authenticated and (user.is_superuser or is_cncs(user) or is_committee(user))
+
+
+def users_in_groups(*names: str) -> QuerySet[User]:
+    return User.objects.filter(is_active=True, groups__name__in=names).distinct()
+
+
+def cncs_users() -> QuerySet[User]:
+    return users_in_groups(Group.CNCS)
+
+
+def unicom_users() -> QuerySet[User]:
+    return users_in_groups(Group.UNICOM)
+
+
+def committee_users() -> QuerySet[User]:
+    return users_in_groups(*Group.COMMITTEE)
+
+
+def organ_administrators(organ: Organ) -> QuerySet[User]:
+    return User.objects.filter(is_active=True, designations__organ=organ, designations__ends_at__isnull=True).distinct()
+
+
+def organ_people(organ: Organ) -> QuerySet[User]:
+    """The organ's titular and its current administrators."""
+    return User.objects.filter(
+        Q(headed_organ=organ) | Q(designations__organ=organ, designations__ends_at__isnull=True),
+        is_active=True,
+    ).distinct()

@@ -1,0 +1,567 @@
+"""Organs, people, networks, institutional accounts, their administrators and bitácoras.
+
+Invariants live in the database where they can (partial unique constraints, check
+constraints); ``clean()`` mirrors them so forms give a friendly Spanish message before
+the database would refuse. Every write goes through ``accounts.services``.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .validators import validate_institutional_email
+
+
+class PositionLevel(models.TextChoices):
+    MANDO_SUPERIOR = "mando_superior", _("Mando superior")
+    MANDO_MEDIO = "mando_medio", _("Mando medio")
+    OPERATIVO = "operativo", _("Personal operativo")
+
+
+class Entidad(models.Model):
+    """One of the 32 federal entities; each has a Junta Local Ejecutiva."""
+
+    code = models.PositiveSmallIntegerField(_("clave"), unique=True)
+    name = models.CharField(_("nombre"), max_length=80, unique=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("entidad federativa")
+        verbose_name_plural = _("entidades federativas")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Organ(models.Model):
+    """An órgano responsable that may hold institutional accounts."""
+
+    class Kind(models.TextChoices):
+        CENTRAL = "central", _("Oficinas centrales")
+        CONSEJERO = "consejero", _("Oficina de consejería electoral")
+        JUNTA_LOCAL = "junta_local", _("Junta Local Ejecutiva")
+        JUNTA_DISTRITAL = "junta_distrital", _("Junta Distrital Ejecutiva")
+
+    code = models.SlugField(_("clave"), max_length=40, unique=True)
+    name = models.CharField(_("nombre"), max_length=200)
+    acronym = models.CharField(_("siglas"), max_length=20, blank=True)
+    kind = models.CharField(_("tipo"), max_length=20, choices=Kind.choices)
+    entidad = models.ForeignKey(
+        Entidad, verbose_name=_("entidad"), null=True, blank=True, on_delete=models.PROTECT, related_name="organs"
+    )
+    district_number = models.PositiveSmallIntegerField(_("distrito"), null=True, blank=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("órgano superior"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    head = models.OneToOneField(
+        "User",
+        verbose_name=_("titular del órgano"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="headed_organ",
+    )
+    is_active = models.BooleanField(_("vigente"), default=True)
+
+    class Meta:
+        ordering = ["kind", "entidad__code", "district_number", "name"]
+        verbose_name = _("órgano responsable")
+        verbose_name_plural = _("órganos responsables")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entidad", "district_number"],
+                condition=Q(kind="junta_distrital"),
+                name="organ_one_junta_per_district",
+            ),
+            models.UniqueConstraint(
+                fields=["entidad"], condition=Q(kind="junta_local"), name="organ_one_junta_local_per_entidad"
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="junta_distrital")
+                | (Q(district_number__isnull=False) & Q(entidad__isnull=False) & Q(parent__isnull=False)),
+                name="organ_distrital_has_district_and_parent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """A member of staff. The staff profile (organ, level, position) lives here."""
+
+    email = models.EmailField(_("correo institucional"), unique=True, validators=[validate_institutional_email])
+    organ = models.ForeignKey(
+        Organ,
+        verbose_name=_("órgano de adscripción"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff",
+    )
+    position_level = models.CharField(_("nivel de puesto"), max_length=20, choices=PositionLevel.choices, blank=True)
+    job_title = models.CharField(_("cargo"), max_length=200, blank=True)
+
+    objects = UserManager()
+
+    REQUIRED_FIELDS = ["email"]
+
+    class Meta:
+        ordering = ["last_name", "first_name", "username"]
+        verbose_name = _("persona servidora pública")
+        verbose_name_plural = _("personas servidoras públicas")
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class Network(models.Model):
+    """A social network. A catalogue row, so adding a network needs no deployment."""
+
+    code = models.SlugField(_("clave"), max_length=30, unique=True)
+    name = models.CharField(_("nombre"), max_length=60, unique=True)
+    handle_prefix = models.CharField(_("prefijo del usuario"), max_length=2, blank=True, default="@")
+    handle_pattern = models.CharField(
+        _("patrón del nombre de usuario"),
+        max_length=200,
+        help_text=_("Expresión regular que debe cumplir el nombre de usuario, sin el prefijo."),
+    )
+    handle_help = models.CharField(_("descripción del formato"), max_length=200)
+    url_hosts = models.CharField(
+        _("dominios válidos"), max_length=300, help_text=_("Dominios separados por comas, p. ej. x.com,twitter.com")
+    )
+    sort_order = models.PositiveSmallIntegerField(_("orden"), default=100)
+    is_active = models.BooleanField(_("vigente"), default=True)
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+        verbose_name = _("red social")
+        verbose_name_plural = _("redes sociales")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def normalize_handle(self, handle: str) -> str:
+        handle = (handle or "").strip()
+        if self.handle_prefix and handle.startswith(self.handle_prefix):
+            handle = handle[len(self.handle_prefix) :]
+        return handle
+
+    def validate_handle(self, handle: str) -> None:
+        if not re.fullmatch(self.handle_pattern, self.normalize_handle(handle)):
+            raise ValidationError(
+                gettext("«%(handle)s» no es un nombre de usuario válido en %(network)s: %(rule)s."),
+                code="invalid_handle",
+                params={"handle": handle, "network": self.name, "rule": self.handle_help},
+            )
+
+    def allowed_hosts(self) -> list[str]:
+        return [h.strip().lower() for h in self.url_hosts.split(",") if h.strip()]
+
+    def validate_url(self, url: str) -> None:
+        parts = urlsplit(url or "")
+        host = (parts.hostname or "").lower()
+        ok_host = any(host == h or host.endswith("." + h) for h in self.allowed_hosts())
+        if parts.scheme != "https" or not ok_host:
+            raise ValidationError(
+                gettext("La dirección %(url)s no es de %(network)s: debe empezar con https:// en %(hosts)s."),
+                code="invalid_url",
+                params={"url": url, "network": self.name, "hosts": ", ".join(self.allowed_hosts())},
+            )
+
+
+class AccountQuerySet(models.QuerySet):
+    def live(self):
+        return self.exclude(status=Account.Status.CLOSED)
+
+
+class Account(models.Model):
+    """An institutional social-media account held by an organ."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Solicitada")
+        APPROVED = "approved", _("Aprobada")
+        ACTIVE = "active", _("Activa")
+        COMPROMISED = "compromised", _("Comprometida")
+        CLOSED = "closed", _("Cerrada")
+
+    class Verification(models.TextChoices):
+        NOT_REQUESTED = "not_requested", _("Sin solicitar")
+        IN_PROGRESS = "in_progress", _("En trámite")
+        VERIFIED = "verified", _("Verificada")
+        DENIED = "denied", _("Negada por la plataforma")
+
+    # The only moves an account's status may make; services.change_account_status
+    # refuses anything else.
+    TRANSITIONS: dict[str, set[str]] = {
+        Status.REQUESTED: {Status.APPROVED, Status.CLOSED},
+        Status.APPROVED: {Status.ACTIVE, Status.CLOSED},
+        Status.ACTIVE: {Status.COMPROMISED, Status.CLOSED},
+        Status.COMPROMISED: {Status.ACTIVE, Status.CLOSED},
+        Status.CLOSED: set(),
+    }
+
+    organ = models.ForeignKey(
+        Organ, verbose_name=_("órgano responsable"), on_delete=models.PROTECT, related_name="accounts"
+    )
+    network = models.ForeignKey(
+        Network, verbose_name=_("red social"), on_delete=models.PROTECT, related_name="accounts"
+    )
+    name = models.CharField(_("nombre de la cuenta"), max_length=150)
+    handle = models.CharField(_("nombre de usuario"), max_length=100, blank=True)
+    url = models.URLField(_("dirección"), max_length=300, blank=True)
+    registration_email = models.EmailField(
+        _("correo de registro"), blank=True, validators=[validate_institutional_email]
+    )
+    purpose = models.TextField(_("propósito"), help_text=_("Vinculado a los programas y actividades del órgano."))
+    status = models.CharField(_("estado"), max_length=20, choices=Status.choices, default=Status.REQUESTED)
+    verification_status = models.CharField(
+        _("verificación con la plataforma"),
+        max_length=20,
+        choices=Verification.choices,
+        default=Verification.NOT_REQUESTED,
+    )
+    is_official = models.BooleanField(_("cuenta oficial del Instituto"), default=False)
+    is_consejero_personal = models.BooleanField(_("cuenta personal de consejería publicitada"), default=False)
+    attention_hours = models.CharField(_("horario de atención"), max_length=200, blank=True)
+    activated_at = models.DateTimeField(_("activada"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("cerrada"), null=True, blank=True)
+    last_password_rotation_at = models.DateTimeField(_("último cambio de contraseña"), null=True, blank=True)
+    password_rotation_due_on = models.DateField(_("próximo cambio de contraseña"), null=True, blank=True)
+    last_activity_at = models.DateTimeField(_("última actividad"), null=True, blank=True)
+    flagged_abandoned_at = models.DateTimeField(_("marcada como posiblemente abandonada"), null=True, blank=True)
+    created_at = models.DateTimeField(_("creada"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modificada"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+    objects = AccountQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["organ__name", "network__sort_order", "name"]
+        verbose_name = _("cuenta institucional")
+        verbose_name_plural = _("cuentas institucionales")
+        constraints = [
+            models.UniqueConstraint(
+                Lower("handle"),
+                "network",
+                condition=~Q(handle="") & ~Q(status="closed"),
+                name="account_unique_live_handle_per_network",
+                violation_error_message=_("Ya existe una cuenta vigente con ese nombre de usuario en esa red."),
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "password_rotation_due_on"], name="account_status_pwd_due")]
+
+    def __str__(self) -> str:
+        return f"{self.display_handle or self.name} ({self.network})"
+
+    @property
+    def display_handle(self) -> str:
+        return f"{self.network.handle_prefix}{self.handle}" if self.handle else ""
+
+    @property
+    def is_live(self) -> bool:
+        return self.status != self.Status.CLOSED
+
+    def clean(self) -> None:
+        errors: dict[str, list] = {}
+        if self.network_id:
+            self.handle = self.network.normalize_handle(self.handle)
+            for field, check in (("handle", self.network.validate_handle), ("url", self.network.validate_url)):
+                value = getattr(self, field)
+                if value:
+                    try:
+                        check(value)
+                    except ValidationError as exc:
+                        errors.setdefault(field, []).extend(exc.messages)
+        if self.status in (self.Status.ACTIVE, self.Status.COMPROMISED):
+            for field in ("handle", "url"):
+                if not getattr(self, field):
+                    errors.setdefault(field, []).append(gettext("Una cuenta activa debe tener este dato."))
+        if errors:
+            raise ValidationError(errors)
+
+
+class AccountStatusChange(models.Model):
+    """Audit of every status transition: who, when, from → to, and why."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(_("de"), max_length=20, choices=Account.Status.choices)
+    to_status = models.CharField(_("a"), max_length=20, choices=Account.Status.choices)
+    changed_by = models.ForeignKey(User, verbose_name=_("por"), null=True, on_delete=models.SET_NULL, related_name="+")
+    changed_at = models.DateTimeField(_("cuándo"), default=timezone.now)
+    comment = models.TextField(_("comentario"), blank=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+        verbose_name = _("cambio de estado de cuenta")
+        verbose_name_plural = _("cambios de estado de cuenta")
+
+    def __str__(self) -> str:
+        return f"{self.account}: {self.from_status} → {self.to_status}"
+
+
+class Designation(models.Model):
+    """An administrator designation (§5.1): one current titular and one suplente per organ."""
+
+    class Role(models.TextChoices):
+        TITULAR = "titular", _("Administrador titular")
+        SUPLENTE = "suplente", _("Administrador suplente")
+
+    # §5.1: the titular is mando medio or superior; the suplente mando medio or operativo.
+    ALLOWED_LEVELS: dict[str, set[str]] = {
+        Role.TITULAR: {PositionLevel.MANDO_SUPERIOR, PositionLevel.MANDO_MEDIO},
+        Role.SUPLENTE: {PositionLevel.MANDO_MEDIO, PositionLevel.OPERATIVO},
+    }
+
+    organ = models.ForeignKey(Organ, verbose_name=_("órgano"), on_delete=models.PROTECT, related_name="designations")
+    user = models.ForeignKey(User, verbose_name=_("persona"), on_delete=models.PROTECT, related_name="designations")
+    role = models.CharField(_("función"), max_length=10, choices=Role.choices)
+    starts_at = models.DateTimeField(_("desde"), default=timezone.now)
+    ends_at = models.DateTimeField(_("hasta"), null=True, blank=True)
+    oficio_number = models.CharField(_("número de oficio"), max_length=60, blank=True)
+    designated_by = models.ForeignKey(
+        User, verbose_name=_("designó"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    ended_by = models.ForeignKey(
+        User, verbose_name=_("concluyó"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["organ__name", "role", "-starts_at"]
+        verbose_name = _("designación de administrador")
+        verbose_name_plural = _("designaciones de administradores")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organ", "role"],
+                condition=Q(ends_at__isnull=True),
+                name="designation_one_current_per_role",
+                violation_error_message=_("El órgano ya tiene un administrador vigente con esa función."),
+            ),
+            models.UniqueConstraint(
+                fields=["organ", "user"],
+                condition=Q(ends_at__isnull=True),
+                name="designation_one_current_role_per_person",
+                violation_error_message=_("Una misma persona no puede ser titular y suplente a la vez."),
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_at__isnull=True) | Q(ends_at__gte=models.F("starts_at")),
+                name="designation_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()}: {self.user} ({self.organ})"
+
+    @property
+    def is_current(self) -> bool:
+        return self.ends_at is None
+
+    @classmethod
+    def check_eligible(cls, organ: Organ, role: str, user: User) -> None:
+        """The level and membership rules of §5.1, in one place."""
+        if not user.is_active:
+            raise ValidationError(gettext("%(person)s no está activo en el sistema."), params={"person": user})
+        if user.organ_id != organ.pk:
+            raise ValidationError(
+                gettext("%(person)s no pertenece a %(organ)s; solo su propio personal puede administrar sus cuentas."),
+                code="other_organ",
+                params={"person": user, "organ": organ},
+            )
+        if user.position_level not in cls.ALLOWED_LEVELS[role]:
+            allowed = ", ".join(str(PositionLevel(level).label) for level in sorted(cls.ALLOWED_LEVELS[role]))
+            raise ValidationError(
+                gettext("El %(role)s debe ser de nivel %(allowed)s; %(person)s es %(level)s."),
+                code="wrong_level",
+                params={
+                    "role": cls.Role(role).label.lower(),
+                    "allowed": allowed.lower(),
+                    "person": user,
+                    "level": (user.get_position_level_display() or gettext("sin nivel registrado")).lower(),
+                },
+            )
+
+
+class LogEntryQuerySet(models.QuerySet):
+    """The bitácora is append-only: bulk edits and deletes are refused too."""
+
+    def update(self, **kwargs):
+        raise PermissionError("La bitácora no se puede modificar; registre una corrección.")
+
+    def delete(self):
+        raise PermissionError("La bitácora no se puede borrar; registre una corrección.")
+
+
+class LogEntry(models.Model):
+    """A bitácora entry (§8.iii). A correction is a new entry pointing at the old one."""
+
+    class Kind(models.TextChoices):
+        PUBLICATION = "publication", _("Publicación")
+        REPLY = "reply", _("Respuesta a una persona usuaria")
+        INFO_REQUEST = "info_request", _("Solicitud de información atendida")
+        CONTENT_CHANGE = "content_change", _("Contenido actualizado o retirado")
+        PASSWORD_ROTATED = "password_rotated", _("Cambio de contraseña")
+        INCIDENT = "incident", _("Incidente")
+        HOLIDAY_MONITORING = "holiday_monitoring", _("Monitoreo en periodo vacacional")
+        CORRECTION = "correction", _("Corrección de un registro anterior")
+        OTHER = "other", _("Otro")
+
+    account = models.ForeignKey(Account, verbose_name=_("cuenta"), on_delete=models.PROTECT, related_name="log_entries")
+    author = models.ForeignKey(User, verbose_name=_("registró"), on_delete=models.PROTECT, related_name="log_entries")
+    kind = models.CharField(_("tipo"), max_length=20, choices=Kind.choices)
+    occurred_at = models.DateTimeField(_("fecha del hecho"), default=timezone.now)
+    text = models.TextField(_("descripción"))
+    link = models.URLField(_("enlace"), max_length=500, blank=True)
+    corrects = models.ForeignKey(
+        "self",
+        verbose_name=_("corrige a"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="corrections",
+    )
+    created_at = models.DateTimeField(_("registrado"), auto_now_add=True)
+
+    objects = LogEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        verbose_name = _("entrada de bitácora")
+        verbose_name_plural = _("bitácora")
+        indexes = [models.Index(fields=["account", "-occurred_at"], name="logentry_account_occurred")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.account}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("La bitácora no se puede modificar; registre una corrección.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("La bitácora no se puede borrar; registre una corrección.")
+
+
+class OutOfOfficePeriod(models.Model):
+    """Holidays and non-working days (§5.1): published attention hours and who monitors."""
+
+    account = models.ForeignKey(
+        Account, verbose_name=_("cuenta"), on_delete=models.CASCADE, related_name="out_of_office"
+    )
+    starts_on = models.DateField(_("desde"))
+    ends_on = models.DateField(_("hasta"))
+    reason = models.CharField(_("motivo"), max_length=200)
+    attention_hours = models.CharField(_("horario de atención publicado"), max_length=200)
+    monitor = models.ForeignKey(User, verbose_name=_("quién monitorea"), on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(User, verbose_name=_("registró"), on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("registrado"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-starts_on"]
+        verbose_name = _("periodo vacacional o inhábil")
+        verbose_name_plural = _("periodos vacacionales o inhábiles")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")),
+                name="outofoffice_ends_after_start",
+                violation_error_message=_("La fecha final no puede ser anterior a la inicial."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account}: {self.starts_on} – {self.ends_on}"
+
+    def clean(self) -> None:
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": gettext("La fecha final no puede ser anterior a la inicial.")})
+
+
+class PasswordRotation(models.Model):
+    """An attestation that an account's password was changed (bimonthly, approved rule).
+
+    The system never receives nor stores a social-network password: only who changed it,
+    when, and their statement that the new one follows the policy (§5.2.g).
+    """
+
+    account = models.ForeignKey(
+        Account, verbose_name=_("cuenta"), on_delete=models.CASCADE, related_name="password_rotations"
+    )
+    rotated_by = models.ForeignKey(User, verbose_name=_("quién la cambió"), on_delete=models.PROTECT, related_name="+")
+    rotated_at = models.DateTimeField(_("cuándo"), default=timezone.now)
+    meets_policy = models.BooleanField(
+        _("la nueva contraseña cumple la política"),
+        help_text=_(
+            "Al menos 12 caracteres con mayúsculas, minúsculas, números y símbolos, distinta de las anteriores."
+        ),
+    )
+    created_at = models.DateTimeField(_("registrado"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-rotated_at"]
+        verbose_name = _("cambio de contraseña")
+        verbose_name_plural = _("cambios de contraseña")
+        constraints = [models.CheckConstraint(condition=Q(meets_policy=True), name="rotation_attests_policy")]
+
+    def __str__(self) -> str:
+        return f"{self.account} — {self.rotated_at:%Y-%m-%d}"
+
+
+class Notification(models.Model):
+    """The outbox: an in-app message, and the e-mail copy delivered after commit."""
+
+    class EmailStatus(models.TextChoices):
+        PENDING = "pending", _("Pendiente")
+        SENDING = "sending", _("Enviando")
+        SENT = "sent", _("Enviado")
+        FAILED = "failed", _("Fallido")
+
+    recipient = models.ForeignKey(
+        User, verbose_name=_("destinatario"), on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(_("tipo"), max_length=60)
+    title = models.CharField(_("asunto"), max_length=200)
+    body = models.TextField(_("mensaje"))
+    url = models.CharField(_("enlace"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("creada"), default=timezone.now)
+    read_at = models.DateTimeField(_("leída"), null=True, blank=True)
+    email_status = models.CharField(
+        _("estado del correo"), max_length=10, choices=EmailStatus.choices, default=EmailStatus.PENDING
+    )
+    email_attempts = models.PositiveSmallIntegerField(_("intentos de envío"), default=0)
+    email_next_attempt_at = models.DateTimeField(_("próximo intento"), default=timezone.now)
+    email_claimed_at = models.DateTimeField(null=True, blank=True)
+    email_sent_at = models.DateTimeField(_("correo enviado"), null=True, blank=True)
+    email_last_error = models.TextField(_("último error"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("notificación")
+        verbose_name_plural = _("notificaciones")
+        indexes = [
+            models.Index(
+                fields=["email_next_attempt_at"],
+                condition=Q(email_status__in=["pending", "sending"]),
+                name="notification_email_due",
+            ),
+            models.Index(fields=["recipient", "read_at"], name="notification_inbox"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

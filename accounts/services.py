@@ -1,0 +1,340 @@
+"""Every write to the accounts app: one function per transition.
+
+Each function is one transaction that locks what it changes, re-checks the state,
+records who/when/from→to, and writes its notifications in the same transaction.
+Views, admin actions, commands and tasks call these; none sets a status itself.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import access
+from .models import (
+    Account,
+    AccountStatusChange,
+    Designation,
+    LogEntry,
+    Network,
+    Organ,
+    OutOfOfficePeriod,
+    PasswordRotation,
+    User,
+)
+from .notifications import notify
+
+PASSWORD_ROTATION_MONTHS = 2  # approved INE rule: passwords change every two months
+
+
+def password_rotation_due_on(moment: datetime) -> date:
+    """Two calendar months after a rotation (31 Dec → 28/29 Feb), in Mexico City time."""
+    return timezone.localdate(moment) + relativedelta(months=PASSWORD_ROTATION_MONTHS)
+
+
+class InvalidTransition(ValidationError):
+    pass
+
+
+# --- Accounts -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_account(
+    *,
+    organ: Organ,
+    network: Network,
+    name: str,
+    purpose: str,
+    by: User | None,
+    status: str = Account.Status.REQUESTED,
+    **fields,
+) -> Account:
+    account = Account(organ=organ, network=network, name=name, purpose=purpose, status=status, **fields)
+    account.full_clean()
+    if status in (Account.Status.ACTIVE, Account.Status.COMPROMISED):
+        account.activated_at = account.activated_at or timezone.now()
+        if account.password_rotation_due_on is None:
+            account.password_rotation_due_on = password_rotation_due_on(
+                account.last_password_rotation_at or account.activated_at
+            )
+    account._history_user = by
+    account.save()
+    AccountStatusChange.objects.create(
+        account=account, from_status="", to_status=status, changed_by=by, comment=_("Alta de la cuenta")
+    )
+    return account
+
+
+def change_account_status(*, account_id: int, to_status: str, by: User | None, comment: str = "", **updates) -> Account:
+    """Move an account along ``Account.TRANSITIONS``; the first of two racing callers wins."""
+    with transaction.atomic():
+        account = Account.objects.select_for_update().select_related("network").get(pk=account_id)
+        from_status = account.status
+        if from_status == to_status and not updates:
+            return account
+        if to_status not in Account.TRANSITIONS[from_status]:
+            raise InvalidTransition(
+                _("La cuenta está %(from)s y no puede pasar a %(to)s.")
+                % {"from": Account.Status(from_status).label.lower(), "to": Account.Status(to_status).label.lower()}
+            )
+        # The conditional UPDATE is the claim: on any database only one caller sees count 1.
+        if Account.objects.filter(pk=account_id, status=from_status).update(status=to_status) != 1:
+            raise InvalidTransition(_("Otra persona cambió el estado de esta cuenta al mismo tiempo."))
+        now = timezone.now()
+        account.status = to_status
+        for field, value in updates.items():
+            setattr(account, field, value)
+        if to_status == Account.Status.ACTIVE and account.activated_at is None:
+            account.activated_at = now
+            if account.password_rotation_due_on is None:
+                account.password_rotation_due_on = password_rotation_due_on(now)
+        if to_status == Account.Status.CLOSED:
+            account.closed_at = now
+        account.full_clean(exclude=["registration_email"] if not account.registration_email else None)
+        account._history_user = by
+        account.save()
+        AccountStatusChange.objects.create(
+            account=account,
+            from_status=from_status,
+            to_status=to_status,
+            changed_by=by,
+            changed_at=now,
+            comment=comment,
+        )
+    return account
+
+
+@transaction.atomic
+def update_account_details(*, account_id: int, by: User, **fields) -> Account:
+    """Administrators keep their account's public data current (name, handle, hours…)."""
+    account = Account.objects.select_for_update().select_related("network").get(pk=account_id)
+    if not (access.can_operate_account(by, account) or access.is_cncs(by) or by.is_superuser):
+        raise PermissionDenied(_("No administra esta cuenta."))
+    changed = [f for f, v in fields.items() if getattr(account, f) != v]
+    if not changed:
+        return account
+    for field in changed:
+        setattr(account, field, fields[field])
+    account.full_clean()
+    account._history_user = by
+    account.save()
+    return account
+
+
+def flag_abandoned_accounts(now: datetime | None = None) -> int:
+    """Flag active accounts with no bitácora activity for too long (§7.viii), once each."""
+    now = now or timezone.now()
+    limit = now - timedelta(days=settings.ABANDONED_ACCOUNT_DAYS)
+    candidates = list(
+        Account.objects.filter(status=Account.Status.ACTIVE, flagged_abandoned_at__isnull=True)
+        .exclude(last_activity_at__gte=limit)
+        .exclude(last_activity_at__isnull=True, activated_at__gte=limit)
+        .select_related("organ", "network")
+    )
+    flagged = 0
+    for account in candidates:
+        with transaction.atomic():
+            if (
+                Account.objects.filter(pk=account.pk, flagged_abandoned_at__isnull=True).update(
+                    flagged_abandoned_at=now
+                )
+                != 1
+            ):
+                continue
+            flagged += 1
+            notify(
+                [*access.cncs_users(), *access.organ_people(account.organ)],
+                kind="account.possibly_abandoned",
+                title=_("Cuenta posiblemente abandonada: %(account)s") % {"account": account},
+                body=_(
+                    "La cuenta %(account)s de %(organ)s no registra actividad en su bitácora desde hace más de "
+                    "%(days)s días. Registre su actividad o solicite su cierre."
+                )
+                % {"account": account, "organ": account.organ, "days": settings.ABANDONED_ACCOUNT_DAYS},
+                url=reverse("accounts:detail", args=[account.pk]),
+            )
+    return flagged
+
+
+# --- Administrators -------------------------------------------------------------------
+
+
+def designate_administrators(
+    *, organ_id: int, by: User, titular: User, suplente: User, oficio_number: str = ""
+) -> list[Designation]:
+    """Set the organ's titular and suplente administrators (§5.1, §7.iv).
+
+    A replaced designation is ended, never deleted. CNCS and the Comité's Presidente and
+    Secretario Técnico are notified of every change.
+    """
+    with transaction.atomic():
+        organ = Organ.objects.select_for_update().get(pk=organ_id)
+        if not access.can_designate(by, organ):
+            raise PermissionDenied(_("Solo la persona titular del órgano puede designar a sus administradores."))
+        if titular.pk == suplente.pk:
+            raise ValidationError(_("La misma persona no puede ser administradora titular y suplente."))
+        wanted = {Designation.Role.TITULAR: titular, Designation.Role.SUPLENTE: suplente}
+        errors: dict[str, list[str]] = {}
+        for role, user in wanted.items():
+            try:
+                Designation.check_eligible(organ, role, user)
+            except ValidationError as exc:
+                errors[role] = exc.messages
+        if errors:
+            raise ValidationError(errors)
+
+        current = {d.role: d for d in Designation.objects.select_for_update().filter(organ=organ, ends_at__isnull=True)}
+        now = timezone.now()
+        ended, created = [], []
+        for role, user in wanted.items():
+            old = current.get(role)
+            if old is not None and old.user_id == user.pk:
+                continue
+            if old is not None:
+                old.ends_at, old.ended_by = now, by
+                old._history_user = by
+                old.save(update_fields=["ends_at", "ended_by"])
+                ended.append(old)
+        for role, user in wanted.items():
+            old = current.get(role)
+            if old is not None and old.user_id == user.pk:
+                continue
+            designation = Designation(
+                organ=organ, user=user, role=role, starts_at=now, designated_by=by, oficio_number=oficio_number
+            )
+            designation._history_user = by
+            designation.save()
+            created.append(designation)
+        if not created:
+            return []
+
+        lines = [
+            _("%(role)s: %(person)s (%(title)s), desde %(date)s")
+            % {
+                "role": d.get_role_display(),
+                "person": d.user,
+                "title": d.user.job_title or d.user.get_position_level_display(),
+                "date": timezone.localtime(d.starts_at).strftime("%d/%m/%Y %H:%M"),
+            }
+            for d in created
+        ] + [
+            _("Concluye: %(person)s como %(role)s") % {"person": d.user, "role": d.get_role_display().lower()}
+            for d in ended
+        ]
+        notify(
+            [*access.cncs_users(), *access.committee_users(), *(d.user for d in created), *(d.user for d in ended)],
+            kind="designation.changed",
+            title=_("Cambio de administradores: %(organ)s") % {"organ": organ},
+            body=_("%(by)s designó administradores de cuentas de %(organ)s.\n%(lines)s")
+            % {"by": by, "organ": organ, "lines": "\n".join(lines)},
+            url=reverse("accounts:organ", args=[organ.pk]),
+        )
+    return created
+
+
+# --- Bitácora, out-of-office, passwords ------------------------------------------------------
+
+
+def _require_operator(by: User, account: Account) -> None:
+    if not access.can_operate_account(by, account):
+        raise PermissionDenied(_("Solo los administradores designados del órgano operan esta cuenta."))
+
+
+@transaction.atomic
+def add_log_entry(
+    *,
+    account_id: int,
+    by: User,
+    kind: str,
+    text: str,
+    link: str = "",
+    occurred_at: datetime | None = None,
+    corrects_id: int | None = None,
+    check_access: bool = True,
+) -> LogEntry:
+    """Append to the bitácora (§8.iii). Other apps pass ``check_access=False`` for entries
+    the system writes on a person's behalf after their own access checks."""
+    account = Account.objects.select_related("organ").get(pk=account_id)
+    if check_access:
+        _require_operator(by, account)
+    corrects = None
+    if corrects_id is not None:
+        corrects = LogEntry.objects.filter(pk=corrects_id, account=account).first()
+        if corrects is None:
+            raise ValidationError(_("La entrada que intenta corregir no pertenece a esta cuenta."))
+        kind = LogEntry.Kind.CORRECTION
+    entry = LogEntry(
+        account=account,
+        author=by,
+        kind=kind,
+        text=text,
+        link=link,
+        occurred_at=occurred_at or timezone.now(),
+        corrects=corrects,
+    )
+    entry.full_clean()
+    if entry.occurred_at > timezone.now() + timedelta(minutes=5):
+        raise ValidationError({"occurred_at": _("La fecha del hecho no puede estar en el futuro.")})
+    entry.save()
+    Account.objects.filter(pk=account.pk).update(last_activity_at=timezone.now(), flagged_abandoned_at=None)
+    return entry
+
+
+@transaction.atomic
+def add_out_of_office_period(
+    *, account_id: int, by: User, starts_on: date, ends_on: date, reason: str, attention_hours: str, monitor: User
+) -> OutOfOfficePeriod:
+    account = Account.objects.select_related("organ").get(pk=account_id)
+    _require_operator(by, account)
+    if not access.organ_administrators(account.organ).filter(pk=monitor.pk).exists():
+        raise ValidationError({"monitor": _("Quien monitorea debe ser administrador designado del órgano.")})
+    period = OutOfOfficePeriod(
+        account=account,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        reason=reason,
+        attention_hours=attention_hours,
+        monitor=monitor,
+        created_by=by,
+    )
+    period.full_clean()
+    period.save()
+    return period
+
+
+def record_password_rotation(
+    *, account_id: int, by: User, rotated_at: datetime | None = None, meets_policy: bool
+) -> PasswordRotation:
+    """Record that the password was changed. No password is ever sent here or stored."""
+    rotated_at = rotated_at or timezone.now()
+    if not meets_policy:
+        raise ValidationError({"meets_policy": _("Debe confirmar que la nueva contraseña cumple la política.")})
+    if rotated_at > timezone.now() + timedelta(minutes=5):
+        raise ValidationError({"rotated_at": _("La fecha del cambio no puede estar en el futuro.")})
+    with transaction.atomic():
+        account = Account.objects.select_for_update().select_related("organ").get(pk=account_id)
+        _require_operator(by, account)
+        rotation = PasswordRotation.objects.create(
+            account=account, rotated_by=by, rotated_at=rotated_at, meets_policy=True
+        )
+        if account.last_password_rotation_at is None or rotated_at >= account.last_password_rotation_at:
+            account.last_password_rotation_at = rotated_at
+            account.password_rotation_due_on = password_rotation_due_on(rotated_at)
+            account._history_user = by
+            account.save(update_fields=["last_password_rotation_at", "password_rotation_due_on", "updated_at"])
+        add_log_entry(
+            account_id=account.pk,
+            by=by,
+            kind=LogEntry.Kind.PASSWORD_ROTATED,
+            text=_("Se cambió la contraseña; quien la cambió declara que cumple la política institucional."),
+            occurred_at=rotated_at,
+        )
+    return rotation

@@ -1,0 +1,60 @@
+import pytest
+
+from accounts.catalogue import OFFICIAL_ACCOUNTS, load_catalogue, read_districts
+from accounts.models import Account, Entidad, Network, Organ
+
+pytestmark = pytest.mark.django_db
+
+
+def test_districts_file_sums_to_300_in_32_entidades():
+    rows = read_districts()
+    assert len(rows) == 32
+    assert sum(n for _, _, n in rows) == 300
+
+
+def test_catalogue_has_32_juntas_locales_and_300_distritales():
+    load_catalogue()
+    assert Organ.objects.filter(kind=Organ.Kind.JUNTA_LOCAL).count() == 32
+    assert Organ.objects.filter(kind=Organ.Kind.JUNTA_DISTRITAL).count() == 300
+    assert Entidad.objects.count() == 32
+
+
+def test_each_entidad_has_its_districts_under_its_local_junta():
+    load_catalogue()
+    for code, name, districts in read_districts():
+        local = Organ.objects.get(kind=Organ.Kind.JUNTA_LOCAL, entidad__code=code)
+        assert name in local.name
+        children = Organ.objects.filter(kind=Organ.Kind.JUNTA_DISTRITAL, entidad__code=code)
+        assert children.count() == districts
+        assert set(children.values_list("parent_id", flat=True)) == {local.pk}
+        assert sorted(children.values_list("district_number", flat=True)) == list(range(1, districts + 1))
+
+
+def test_known_entidades_have_their_district_counts():
+    load_catalogue()
+    expected = {"México": 40, "Ciudad de México": 22, "Jalisco": 20, "Baja California Sur": 2}
+    for name, districts in expected.items():
+        assert Organ.objects.filter(kind=Organ.Kind.JUNTA_DISTRITAL, entidad__name=name).count() == districts
+
+
+def test_loading_twice_changes_nothing():
+    first = load_catalogue()
+    ids = set(Organ.objects.values_list("pk", flat=True))
+    second = load_catalogue()
+    assert first == second
+    assert set(Organ.objects.values_list("pk", flat=True)) == ids
+
+
+def test_the_four_official_accounts_are_seeded_active():
+    load_catalogue()
+    official = Account.objects.filter(is_official=True)
+    assert official.count() == len(OFFICIAL_ACCOUNTS) == 4
+    assert set(official.values_list("status", flat=True)) == {Account.Status.ACTIVE}
+    assert set(official.values_list("handle", flat=True)) == {"INEMexico", "INETV", "INEtelMX"}
+
+
+def test_networks_are_a_catalogue_with_whatsapp_and_threads():
+    load_catalogue()
+    assert {"x", "facebook", "youtube", "instagram", "tiktok", "threads", "whatsapp"} <= set(
+        Network.objects.values_list("code", flat=True)
+    )

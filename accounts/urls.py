@@ -1,0 +1,22 @@
+from django.urls import path
+
+from . import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("cuentas/", views.account_list, name="list"),
+    path("cuentas/<int:pk>/", views.account_detail, name="detail"),
+    path("cuentas/<int:pk>/editar/", views.account_edit, name="edit"),
+    path("cuentas/<int:pk>/bitacora/nueva/", views.log_entry_add, name="log_add"),
+    path("cuentas/<int:pk>/periodos/nuevo/", views.out_of_office_add, name="period_add"),
+    path("cuentas/<int:pk>/contrasena/", views.password_rotation_add, name="rotation_add"),
+    path("organos/<int:pk>/", views.organ_detail, name="organ"),
+    path("organos/<int:pk>/administradores/", views.designate, name="designate"),
+    path("cobertura/", views.coverage, name="coverage"),
+    path("notificaciones/", views.inbox, name="inbox"),
+    path("notificaciones/<int:pk>/", views.notification_open, name="notification"),
+    path("notificaciones/marcar-leidas/", views.inbox_mark_all_read, name="inbox_read_all"),
+    path("verificar/", views.public_lookup, name="public_lookup"),
+]

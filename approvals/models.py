@@ -1,0 +1,1 @@
+"""Models of the approvals app (built by its own issue)."""

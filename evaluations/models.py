@@ -1,0 +1,1 @@
+"""Models of the evaluations app (built by its own issue)."""

@@ -1,0 +1,1 @@
+"""Models of the incidents app (built by its own issue)."""

@@ -1,0 +1,7 @@
+"""A developer's laptop: DEBUG on, embedded defaults, a fixed development secret."""
+
+from .base import *  # noqa: F401,F403
+from .base import env
+
+DEBUG = env.bool("DEBUG", default=True)
+SECRET_KEY = env("SECRET_KEY", default="django-insecure-development-only-never-in-production")

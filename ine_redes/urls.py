@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+admin.site.site_header = _("Redes sociales institucionales del INE")
+admin.site.site_title = _("Administración — Redes INE")
+admin.site.index_title = _("Administración del sistema")
+
+urlpatterns = [
+    path("entrar/", auth_views.LoginView.as_view(), name="login"),
+    path("salir/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+    path("", include("accounts.urls")),
+]
