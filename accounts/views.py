@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import access, notifications, selectors, services
+from .panels import home_panels
 from .forms import (
     AccountDetailsForm,
     AccountFilter,
@@ -40,6 +41,7 @@ def home(request):
         "own_organs": own_organs,
         "own_accounts": visible.filter(organ__in=own_organs).select_related("organ", "network"),
         "recent_notifications": user.notifications.all()[:5],
+        "panels": home_panels(request),
     }
     if access.sees_all_accounts(user):
         context["status_counts"] = [
