@@ -176,10 +176,11 @@ def load_demo() -> bool:
             registration_email=f"redes.{organ.code}@ine.mx",
             attention_hours="Lunes a viernes de 9:00 a 18:00 h",
             status=Account.Status.ACTIVE,
-            last_password_rotation_at=rotated,
+            activated_at=now - timedelta(days=400),
             by=None,
         )
         author = users["admin.jalisco" if organ == jalisco else "admin.cdmx"]
+        services.record_password_rotation(account_id=account.pk, by=author, rotated_at=rotated, meets_policy=True)
         for days, kind, text in [
             (3, LogEntry.Kind.PUBLICATION, "Publicación sobre la campaña de actualización de la credencial."),
             (2, LogEntry.Kind.REPLY, "Respuesta a una persona usuaria sobre el horario del módulo."),

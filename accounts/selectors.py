@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
@@ -51,7 +52,8 @@ def coverage_gaps() -> list[CoverageGap]:
 
 
 def current_designations(organ: Organ) -> QuerySet[Designation]:
-    return organ.designations.filter(ends_at__isnull=True).select_related("user").order_by("role")
+    # "titular" sorts after "suplente"; the titular is shown first.
+    return organ.designations.filter(ends_at__isnull=True).select_related("user").order_by("-role")
 
 
 def account_counts_by_status(accounts: QuerySet[Account]) -> dict[str, int]:
@@ -60,18 +62,33 @@ def account_counts_by_status(accounts: QuerySet[Account]) -> dict[str, int]:
 
 
 def find_public_accounts(query: str) -> QuerySet[Account]:
-    """What the public sees when checking whether an account is really INE's."""
+    """What the public sees when checking whether an account is really INE's.
+
+    A bare handle ("@INEMexico") may match the same name on several networks; an address
+    ("https://x.com/INEMexico") matches only on the network that owns that domain.
+    """
     query = (query or "").strip()
     live = Account.objects.filter(status__in=[Account.Status.ACTIVE, Account.Status.COMPROMISED]).select_related(
         "organ", "network"
     )
     if len(query) < 2:
         return live.none()
-    bare = query.lstrip("@").rstrip("/")
-    if "://" in bare or "." in bare and "/" in bare:
-        handle = bare.rsplit("/", 1)[-1].lstrip("@")
-        return live.filter(Q(url__iexact=query) | Q(url__iexact=bare) | Q(handle__iexact=handle))
-    return live.filter(Q(handle__iexact=bare) | Q(name__iexact=query))
+    looks_like_url = "://" in query or "/" in query
+    if not looks_like_url:
+        bare = query.lstrip("@")
+        return live.filter(Q(handle__iexact=bare) | Q(name__iexact=query))
+    parts = urlsplit(query if "://" in query else f"https://{query}")
+    host = (parts.hostname or "").lower()
+    segments = [seg for seg in parts.path.split("/") if seg]
+    handle = segments[-1].lstrip("@") if segments else ""
+    network_ids = [
+        n.pk for n in Network.objects.all() if any(host == h or host.endswith("." + h) for h in n.allowed_hosts())
+    ]
+    if not network_ids:
+        return live.none()
+    by_url = Q(url__iexact=query.rstrip("/")) | Q(url__iexact=query.rstrip("/") + "/")
+    by_handle = Q(network_id__in=network_ids, handle__iexact=handle) if handle else Q(pk__in=[])
+    return live.filter(by_url | by_handle)
 
 
 def organ_staff_for_designation(organ: Organ) -> QuerySet[User]:

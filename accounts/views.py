@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import access, notifications, selectors, services
-from .panels import home_panels
 from .forms import (
     AccountDetailsForm,
     AccountFilter,
@@ -27,6 +26,7 @@ from .forms import (
     add_service_errors,
 )
 from .models import Account, Designation, LogEntry, Notification
+from .panels import home_panels
 
 PAGE_SIZE = 25
 
