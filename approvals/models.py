@@ -1,1 +1,309 @@
-"""Models of the approvals app (built by its own issue)."""
+"""Requests to open, close or publicise an account, and the audit of every transition.
+
+A request is the organ titular's signed oficio (§7.ii). Comunicación Social decides it;
+after an approved opening UNICOM provisions the @ine.mx mailbox (§7.v) and the organ
+registers the real handle (§7.iii); after an acknowledged closing the organ confirms the
+account was cancelled and its contents deleted (§7.viii). Every write goes through
+``approvals.services``; nothing here sets a status.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Account, Designation, Network, Organ, User
+from accounts.validators import validate_institutional_email
+
+
+def _private_name(folder: str, extension: str) -> str:
+    # The client's file name is never used on disk: a generated name cannot climb out
+    # of MEDIA_ROOT, collide, or leak what the sender called the file.
+    return f"{folder}/{timezone.localdate():%Y/%m}/{uuid.uuid4().hex}{extension}"
+
+
+def oficio_upload_to(instance: AccountRequest, filename: str) -> str:
+    return _private_name("oficios", ".pdf")
+
+
+def identity_upload_to(instance: AccountRequest, filename: str) -> str:
+    extension = getattr(instance, "_identity_extension", "") or ".bin"
+    return _private_name("identidad_grafica", extension)
+
+
+class AccountRequest(models.Model):
+    class Kind(models.TextChoices):
+        OPENING = "opening", _("Apertura de cuenta")
+        CLOSING = "closing", _("Cierre de cuenta")
+        PUBLICITY = "publicity", _("Publicidad de cuenta personal de consejería")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Borrador")
+        SUBMITTED = "submitted", _("En revisión de Comunicación Social")
+        RETURNED = "returned", _("Devuelta para cambios")
+        REJECTED = "rejected", _("Rechazada")
+        APPROVED = "approved", _("Aprobada")
+        MAILBOX_READY = "mailbox_ready", _("Correo institucional aprovisionado")
+        COMPLETED = "completed", _("Concluida")
+        WITHDRAWN = "withdrawn", _("Retirada")
+
+    # The statuses in which the request is still in progress (one per closing account).
+    OPEN_STATUSES = (Status.DRAFT, Status.SUBMITTED, Status.RETURNED, Status.APPROVED, Status.MAILBOX_READY)
+    EDITABLE_STATUSES = (Status.DRAFT, Status.RETURNED)
+    # Statuses only reached through a decision or an action by someone: a CNCS decision
+    # arriving after one of these is told who got there first.
+    RESOLVED_STATUSES = (
+        Status.RETURNED,
+        Status.REJECTED,
+        Status.APPROVED,
+        Status.MAILBOX_READY,
+        Status.COMPLETED,
+        Status.WITHDRAWN,
+    )
+
+    # What the titular fills in for each kind (the rest is set by the workflow).
+    FIELDS_BY_KIND = {
+        Kind.OPENING: [
+            "network",
+            "proposed_name",
+            "proposed_handle",
+            "purpose",
+            "proposed_titular",
+            "proposed_suplente",
+            "oficio_number",
+        ],
+        Kind.CLOSING: ["account", "reason", "oficio_number"],
+        Kind.PUBLICITY: ["network", "proposed_name", "proposed_handle", "account_url", "purpose", "oficio_number"],
+    }
+
+    kind = models.CharField(_("tipo de solicitud"), max_length=20, choices=Kind.choices)
+    organ = models.ForeignKey(
+        Organ, verbose_name=_("órgano responsable"), on_delete=models.PROTECT, related_name="account_requests"
+    )
+    requester = models.ForeignKey(
+        User, verbose_name=_("solicitante"), on_delete=models.PROTECT, related_name="account_requests"
+    )
+    status = models.CharField(_("estado"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+
+    oficio_number = models.CharField(_("número de oficio"), max_length=60, blank=True)
+    oficio = models.FileField(_("oficio firmado (PDF)"), upload_to=oficio_upload_to, max_length=200, blank=True)
+
+    # Opening and publicity: the account proposed.
+    network = models.ForeignKey(
+        Network, verbose_name=_("red social"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_name = models.CharField(_("nombre de la cuenta"), max_length=150, blank=True)
+    proposed_handle = models.CharField(_("nombre de usuario propuesto"), max_length=100, blank=True)
+    account_url = models.URLField(_("dirección de la cuenta personal"), max_length=300, blank=True)
+    purpose = models.TextField(
+        _("propósito"),
+        blank=True,
+        help_text=_("Justificado en los programas y actividades institucionales del órgano."),
+    )
+    proposed_titular = models.ForeignKey(
+        User,
+        verbose_name=_("administrador titular propuesto"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    proposed_suplente = models.ForeignKey(
+        User,
+        verbose_name=_("administrador suplente propuesto"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    # Closing: the account to close. Opening and publicity: the account created on approval.
+    account = models.ForeignKey(
+        Account, verbose_name=_("cuenta"), null=True, blank=True, on_delete=models.PROTECT, related_name="requests"
+    )
+    reason = models.TextField(_("motivo del cierre"), blank=True)
+
+    submitted_at = models.DateTimeField(_("enviada"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("resuelta"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        User, verbose_name=_("resolvió"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decision_comment = models.TextField(_("comentario de la resolución"), blank=True)
+    identity_material = models.FileField(
+        _("material de identidad gráfica"), upload_to=identity_upload_to, max_length=200, blank=True
+    )
+    mailbox = models.EmailField(
+        _("correo institucional aprovisionado"), blank=True, validators=[validate_institutional_email]
+    )
+    mailbox_recorded_at = models.DateTimeField(_("correo aprovisionado"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("concluida"), null=True, blank=True)
+    last_reminded_on = models.DateField(_("último recordatorio a Comunicación Social"), null=True, blank=True)
+    created_at = models.DateTimeField(_("creada"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modificada"), auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("solicitud")
+        verbose_name_plural = _("solicitudes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account"],
+                condition=Q(kind="closing", status__in=["draft", "submitted", "returned", "approved"]),
+                name="request_one_open_closing_per_account",
+                violation_error_message=_("Ya hay una solicitud de cierre en trámite para esta cuenta."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="closing") | Q(account__isnull=False),
+                name="request_closing_names_account",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(submitted_at__isnull=False),
+                name="request_submitted_has_date",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="mailbox_ready") | ~Q(mailbox=""),
+                name="request_mailbox_ready_has_mailbox",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["submitted_at"], condition=Q(status="submitted"), name="request_pending_age"),
+            models.Index(fields=["organ", "status"], name="request_organ_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.folio} — {self.get_kind_display()}"
+
+    @property
+    def folio(self) -> str:
+        year = (self.created_at or timezone.now()).year
+        return f"SOL-{year}-{self.pk or 0:05d}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in self.EDITABLE_STATUSES
+
+    @property
+    def subject(self) -> str:
+        """What the request is about, for lists and e-mails."""
+        if self.kind == self.Kind.CLOSING and self.account_id:
+            return str(self.account)
+        name = self.proposed_name or gettext("(sin nombre)")
+        if self.network_id:
+            return f"{name} ({self.network})"
+        return name
+
+    @property
+    def status_label(self) -> str:
+        # A closing is not "approved": CNCS acknowledges it and the organ cancels it.
+        if self.kind == self.Kind.CLOSING and self.status == self.Status.APPROVED:
+            return gettext("Recibida; pendiente de cancelación por el órgano")
+        if self.kind == self.Kind.OPENING and self.status == self.Status.APPROVED:
+            return gettext("Aprobada; pendiente del correo institucional (UNICOM)")
+        if self.status == self.Status.MAILBOX_READY:
+            return gettext("Correo listo; pendiente del registro de la cuenta")
+        return self.get_status_display()
+
+    def waiting_days(self, now: datetime | None = None) -> int | None:
+        if self.status != self.Status.SUBMITTED or self.submitted_at is None:
+            return None
+        return ((now or timezone.now()) - self.submitted_at).days
+
+    def clean(self) -> None:
+        """Check every value given so far; drafts may be incomplete (see ``missing_fields``)."""
+        errors: dict[str, list[str]] = {}
+
+        def add(field: str, message: str) -> None:
+            errors.setdefault(field, []).append(message)
+
+        if self.kind == self.Kind.PUBLICITY and self.organ_id and self.organ.kind != Organ.Kind.CONSEJERO:
+            add("organ", gettext("Solo una consejería electoral puede solicitar la publicidad de una cuenta personal."))
+        if self.kind in (self.Kind.OPENING, self.Kind.PUBLICITY) and self.network_id:
+            network = self.network
+            if self.proposed_handle:
+                self.proposed_handle = network.normalize_handle(self.proposed_handle)
+                try:
+                    network.validate_handle(self.proposed_handle)
+                except ValidationError as exc:
+                    add("proposed_handle", exc.messages[0])
+                else:
+                    taken = Account.objects.live().filter(network=network, handle__iexact=self.proposed_handle)
+                    if taken.exists():
+                        add(
+                            "proposed_handle",
+                            gettext("Ya existe una cuenta vigente %(prefix)s%(handle)s en %(network)s.")
+                            % {"prefix": network.handle_prefix, "handle": self.proposed_handle, "network": network},
+                        )
+            if self.account_url:
+                try:
+                    network.validate_url(self.account_url)
+                except ValidationError as exc:
+                    add("account_url", exc.messages[0])
+        if self.kind == self.Kind.OPENING and self.organ_id:
+            if self.proposed_titular_id and self.proposed_titular_id == self.proposed_suplente_id:
+                add("proposed_suplente", gettext("La misma persona no puede ser administradora titular y suplente."))
+            for field, role in (
+                ("proposed_titular", Designation.Role.TITULAR),
+                ("proposed_suplente", Designation.Role.SUPLENTE),
+            ):
+                person = getattr(self, field)
+                if person is not None and field not in errors:
+                    try:
+                        Designation.check_eligible(self.organ, role, person)
+                    except ValidationError as exc:
+                        add(field, exc.messages[0])
+        if self.kind == self.Kind.CLOSING and self.account_id and self.organ_id:
+            if self.account.organ_id != self.organ_id:
+                add("account", gettext("La cuenta no pertenece a %(organ)s.") % {"organ": self.organ})
+            elif self.status in self.EDITABLE_STATUSES and self.account.status not in (
+                Account.Status.ACTIVE,
+                Account.Status.COMPROMISED,
+            ):
+                add(
+                    "account",
+                    gettext("Solo se puede solicitar el cierre de una cuenta activa; esta está %(status)s.")
+                    % {"status": self.account.get_status_display().lower()},
+                )
+        if errors:
+            raise ValidationError(errors)
+
+    def missing_fields(self) -> dict[str, list[str]]:
+        """What a request still lacks before it can be sent to Comunicación Social."""
+        required = ["oficio_number", "oficio"]
+        if self.kind == self.Kind.OPENING:
+            required += ["network", "proposed_name", "purpose", "proposed_titular", "proposed_suplente"]
+        elif self.kind == self.Kind.CLOSING:
+            required += ["account", "reason"]
+        elif self.kind == self.Kind.PUBLICITY:
+            required += ["network", "proposed_name", "proposed_handle", "account_url", "purpose"]
+        message = gettext("Este dato es necesario para enviar la solicitud.")
+        return {field: [message] for field in required if not getattr(self, field)}
+
+
+class RequestTransition(models.Model):
+    """The audit of a request: who moved it, when, from → to, and what they said."""
+
+    request = models.ForeignKey(
+        AccountRequest, verbose_name=_("solicitud"), on_delete=models.PROTECT, related_name="transitions"
+    )
+    from_status = models.CharField(_("de"), max_length=20, choices=AccountRequest.Status.choices, blank=True)
+    to_status = models.CharField(_("a"), max_length=20, choices=AccountRequest.Status.choices)
+    by = models.ForeignKey(User, verbose_name=_("por"), null=True, on_delete=models.SET_NULL, related_name="+")
+    by_name = models.CharField(_("nombre de quien actuó"), max_length=300, blank=True)
+    at = models.DateTimeField(_("cuándo"), default=timezone.now)
+    comment = models.TextField(_("comentario"), blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("movimiento de solicitud")
+        verbose_name_plural = _("movimientos de solicitudes")
+        indexes = [models.Index(fields=["request", "at"], name="transition_request_at")]
+
+    def __str__(self) -> str:
+        return f"{self.request.folio}: {self.from_status or '—'} → {self.to_status}"

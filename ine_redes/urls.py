@@ -11,5 +11,6 @@ urlpatterns = [
     path("entrar/", auth_views.LoginView.as_view(), name="login"),
     path("salir/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("solicitudes/", include("approvals.urls")),
     path("", include("accounts.urls")),
 ]

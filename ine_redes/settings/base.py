@@ -153,6 +153,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.tasks.flag_abandoned_accounts",
         "schedule": crontab(hour=6, minute=0),
     },
+    # Daily reminder to CNCS of requests waiting too long; idempotent per request and day.
+    "approvals-remind-overdue-requests": {
+        "task": "approvals.tasks.remind_overdue_requests",
+        "schedule": crontab(hour=9, minute=0),
+    },
 }
 
 # --- Domain settings --------------------------------------------------------------------
@@ -161,6 +166,12 @@ NOTIFICATION_MAX_EMAIL_ATTEMPTS = env.int("NOTIFICATION_MAX_EMAIL_ATTEMPTS", def
 # Days without a bitácora entry after which an active account is flagged as possibly
 # abandoned (§7.viii).
 ABANDONED_ACCOUNT_DAYS = env.int("ABANDONED_ACCOUNT_DAYS", default=90)
+# Requests to CNCS (opening, closing, publicity): after this many days waiting they are
+# highlighted on the dashboard and CNCS gets a daily reminder.
+APPROVALS_REMINDER_AFTER_DAYS = env.int("APPROVALS_REMINDER_AFTER_DAYS", default=5)
+# Uploaded signed oficios (PDF only) and graphic identity material, in bytes.
+OFICIO_MAX_UPLOAD_BYTES = env.int("OFICIO_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
+IDENTITY_MATERIAL_MAX_UPLOAD_BYTES = env.int("IDENTITY_MATERIAL_MAX_UPLOAD_BYTES", default=25 * 1024 * 1024)
 # Demo users are only ever created with DEBUG on.
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="demo-ine-2026")
 

@@ -1,0 +1,417 @@
+"""Thin views: fetch through ``access``, write through ``services``, render."""
+
+from __future__ import annotations
+
+import mimetypes
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.http import require_POST
+
+from accounts import access as accounts_access
+from accounts import selectors as accounts_selectors
+from accounts.forms import add_service_errors
+from accounts.models import Designation, Organ
+
+from . import access, selectors, services
+from .forms import ConfirmClosureForm, DecisionForm, MailboxForm, RegisterAccountForm, RequestFilter, RequestForm
+from .models import AccountRequest
+
+Kind = AccountRequest.Kind
+Status = AccountRequest.Status
+PAGE_SIZE = 50
+KIND_SLUGS = {"apertura": Kind.OPENING, "cierre": Kind.CLOSING, "publicidad": Kind.PUBLICITY}
+SLUG_OF_KIND = {kind: slug for slug, kind in KIND_SLUGS.items()}
+
+
+def _error_text(exc: ValidationError) -> str:
+    """A service error as one sentence, naming the fields a dict of errors refers to."""
+    if not hasattr(exc, "error_dict"):
+        return " ".join(exc.messages)
+    parts = []
+    for field, errors in exc.message_dict.items():
+        try:
+            label = str(AccountRequest._meta.get_field(field).verbose_name)
+        except Exception:  # noqa: BLE001 - a non-model key ("comment", "__all__"): no label
+            label = ""
+        text = " ".join(errors)
+        parts.append(f"{label[:1].upper()}{label[1:]}: {text}" if label else text)
+    return " ".join(parts)
+
+
+def _next_url(request, fallback: str) -> str:
+    candidate = request.POST.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return fallback
+
+
+def _request_context(request, req: AccountRequest, *, next_url: str = "") -> dict:
+    """Everything the request panel shows, and the actions this person may take on it."""
+    user = request.user
+    context = {
+        "req": req,
+        "transitions": req.transitions.select_related("by"),
+        "can_edit": access.can_edit(user, req),
+        "can_withdraw": access.can_withdraw(user, req),
+        "can_decide": access.can_decide_request(user, req),
+        "can_record_mailbox": access.can_record_mailbox_for(user, req),
+        "can_register": access.can_register_account(user, req),
+        "can_confirm_closure": access.can_confirm_closure(user, req),
+        "next_url": next_url or request.get_full_path(),
+        "overdue": req.status == Status.SUBMITTED and req.submitted_at < selectors.overdue_before(),
+    }
+    if req.kind == Kind.OPENING and req.status in (Status.APPROVED, Status.MAILBOX_READY, Status.COMPLETED):
+        context["designations"] = accounts_selectors.current_designations(req.organ)
+    if context["can_record_mailbox"]:
+        context["mailbox_form"] = MailboxForm()
+    if context["can_confirm_closure"]:
+        context["closure_form"] = ConfirmClosureForm()
+    return context
+
+
+# --- Lists ---------------------------------------------------------------------------------------
+
+
+@login_required
+def request_list(request):
+    user = request.user
+    visible = access.requests_visible_to(user)
+    request_filter = RequestFilter(
+        request.GET or None,
+        queryset=selectors.with_related(visible).order_by("-created_at", "-pk"),
+        organs=selectors.organs_with_requests(visible),
+    )
+    requests = request_filter.queryset
+    if request_filter.is_bound:
+        # An invalid filter (an organ outside the list, an unknown status) matches nothing
+        # rather than being silently dropped.
+        requests = request_filter.qs if request_filter.is_valid() else requests.none()
+    page = Paginator(requests, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    query = request.GET.copy()
+    query.pop("pagina", None)
+    return render(
+        request,
+        "approvals/request_list.html",
+        {
+            "filter": request_filter,
+            "page": page,
+            "querystring": query.urlencode(),
+            "kinds": access.kinds_user_may_file(user),
+            "overdue_before": selectors.overdue_before(),
+            "is_cncs": access.can_see_dashboard(user),
+        },
+    )
+
+
+@login_required
+def dashboard(request):
+    """Comunicación Social's desk: pending first, the oldest on top; decide without leaving."""
+    user = request.user
+    if not access.can_see_dashboard(user):
+        raise PermissionDenied(_("El tablero de solicitudes es de Comunicación Social."))
+    visible = access.requests_visible_to(user)
+    data = request.GET.copy()
+    if "status" not in data:
+        data["status"] = Status.SUBMITTED
+    organs = selectors.organs_with_requests(visible)
+    base = selectors.with_related(visible).order_by("submitted_at", "pk")
+    request_filter = RequestFilter(data, queryset=base, organs=organs)
+    without_status = data.copy()
+    without_status["status"] = ""
+    counts = selectors.counts_by_status(RequestFilter(without_status, queryset=visible, organs=organs).qs)
+    requests = request_filter.qs if request_filter.is_valid() else base.none()
+    page = Paginator(requests, PAGE_SIZE).get_page(request.GET.get("pagina"))
+
+    query = data.copy()
+    for key in ("pagina", "ver"):
+        query.pop(key, None)
+    tab_query = query.copy()
+    tab_query.pop("status", None)
+    context = {
+        "filter": request_filter,
+        "page": page,
+        "counts": counts,
+        "current_status": data.get("status", ""),
+        "querystring": query.urlencode(),
+        "tab_querystring": tab_query.urlencode(),
+        "overdue_before": selectors.overdue_before(),
+        "overdue_days": settings.APPROVALS_REMINDER_AFTER_DAYS,
+    }
+    selected_id = request.GET.get("ver", "")
+    if selected_id:
+        if not selected_id.isdigit():
+            raise Http404(_("No existe la solicitud o no tiene acceso a ella."))
+        selected = access.get_request_for(user, int(selected_id))
+        context.update(_request_context(request, selected), selected_req=selected)
+    return render(request, "approvals/dashboard.html", context)
+
+
+# --- Filing and editing (the organ's titular) ----------------------------------------------------
+
+
+@login_required
+def request_new(request):
+    kinds = access.kinds_user_may_file(request.user)
+    if not kinds:
+        raise PermissionDenied(_("Solo la persona titular de un órgano responsable presenta solicitudes."))
+    choices = [(SLUG_OF_KIND[k], AccountRequest.Kind(k).label) for k in kinds]
+    return render(request, "approvals/request_new.html", {"choices": choices})
+
+
+def _form_for(request, *, kind: str, organ: Organ, instance: AccountRequest | None = None, initial=None):
+    return RequestForm(
+        request.POST or None,
+        request.FILES or None,
+        kind=kind,
+        organ=organ,
+        accounts=selectors.closable_accounts(organ, request.user),
+        instance=instance,
+        initial=initial,
+    )
+
+
+@login_required
+def request_create(request, kind_slug: str):
+    kind = KIND_SLUGS.get(kind_slug)
+    if kind is None:
+        raise Http404(_("No existe ese tipo de solicitud."))
+    if kind not in access.kinds_user_may_file(request.user):
+        raise PermissionDenied(_("No puede presentar este tipo de solicitud."))
+    organ = Organ.objects.get(pk=accounts_access.headed_organ_id(request.user))
+    initial = {}
+    if kind == Kind.OPENING:
+        current = {d.role: d.user_id for d in accounts_selectors.current_designations(organ)}
+        initial = {
+            "proposed_titular": current.get(Designation.Role.TITULAR),
+            "proposed_suplente": current.get(Designation.Role.SUPLENTE),
+        }
+    if kind == Kind.CLOSING and request.GET.get("cuenta", "").isdigit():
+        initial["account"] = int(request.GET["cuenta"])
+    form = _form_for(request, kind=kind, organ=organ, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        submit = "enviar" in request.POST
+        try:
+            req = services.create_request(
+                by=request.user, kind=kind, oficio=form.cleaned_data["oficio"], submit=submit, **form.service_fields()
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            if submit:
+                messages.success(request, _("Solicitud enviada a Comunicación Social."))
+            else:
+                messages.success(request, _("Borrador guardado. Puede enviarlo cuando esté completo."))
+            return redirect("approvals:detail", pk=req.pk)
+    return render(request, "approvals/request_form.html", {"form": form, "kind": kind, "organ": organ, "req": None})
+
+
+@login_required
+def request_edit(request, pk: int):
+    req = access.get_request_for(request.user, pk)
+    if not access.is_organ_head(request.user, req.organ_id):
+        raise PermissionDenied(_("Solo la persona titular del órgano modifica sus solicitudes."))
+    if not req.is_editable:
+        messages.error(
+            request, _("La solicitud ya no se puede modificar: está «%(status)s».") % {"status": req.status_label}
+        )
+        return redirect("approvals:detail", pk=req.pk)
+    form = _form_for(request, kind=req.kind, organ=req.organ, instance=req)
+    if request.method == "POST" and form.is_valid():
+        submit = "enviar" in request.POST
+        try:
+            services.update_request(
+                request_id=req.pk,
+                by=request.user,
+                oficio=form.cleaned_data["oficio"],
+                submit=submit,
+                **form.service_fields(),
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request, _("Solicitud enviada a Comunicación Social.") if submit else _("Cambios guardados.")
+            )
+            return redirect("approvals:detail", pk=req.pk)
+    return render(
+        request, "approvals/request_form.html", {"form": form, "kind": req.kind, "organ": req.organ, "req": req}
+    )
+
+
+@login_required
+@require_POST
+def request_submit(request, pk: int):
+    req = access.get_request_for(request.user, pk)
+    try:
+        services.submit_request(request_id=req.pk, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, _("No se pudo enviar: %(errors)s") % {"errors": _error_text(exc)})
+        return redirect("approvals:edit" if req.is_editable else "approvals:detail", pk=req.pk)
+    messages.success(request, _("Solicitud enviada a Comunicación Social."))
+    return redirect("approvals:detail", pk=req.pk)
+
+
+@login_required
+@require_POST
+def request_withdraw(request, pk: int):
+    req = access.get_request_for(request.user, pk)
+    try:
+        services.withdraw_request(request_id=req.pk, by=request.user, comment=request.POST.get("comment", "")[:1000])
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, _("Solicitud retirada."))
+    return redirect("approvals:detail", pk=req.pk)
+
+
+# --- Decisions (Comunicación Social) ---------------------------------------------------------
+
+
+@login_required
+@require_POST
+def request_decide(request, pk: int):
+    req = access.get_request_for(request.user, pk)
+    if not access.can_decide(request.user):
+        raise PermissionDenied(_("Solo Comunicación Social resuelve las solicitudes."))
+    back = _next_url(request, reverse("approvals:detail", args=[req.pk]))
+    form = DecisionForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect(back)
+    decision, comment = form.cleaned_data["decision"], form.cleaned_data["comment"]
+    try:
+        if decision == "approve":
+            services.approve_request(
+                request_id=req.pk,
+                by=request.user,
+                comment=comment,
+                identity_material=form.cleaned_data["identity_material"],
+            )
+            done = _("Solicitud %(folio)s aprobada.")
+        elif decision == "return":
+            services.return_request(request_id=req.pk, by=request.user, comment=comment)
+            done = _("Solicitud %(folio)s devuelta para cambios.")
+        else:
+            services.reject_request(request_id=req.pk, by=request.user, reason=comment)
+            done = _("Solicitud %(folio)s rechazada.")
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, done % {"folio": req.folio})
+    return redirect(back)
+
+
+# --- After approval: UNICOM's mailbox, the organ's registration and closing -----------------------
+
+
+@login_required
+@require_POST
+def record_mailbox(request, pk: int):
+    req = access.get_request_for(request.user, pk)
+    if not access.can_record_mailbox(request.user):
+        raise PermissionDenied(_("Solo UNICOM registra el correo institucional aprovisionado."))
+    form = MailboxForm(request.POST)
+    if form.is_valid():
+        try:
+            services.record_mailbox(request_id=req.pk, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, _error_text(exc))
+        else:
+            messages.success(request, _("Correo institucional registrado; se avisó al órgano."))
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect("approvals:detail", pk=req.pk)
+
+
+@login_required
+def register_account(request, pk: int):
+    req = access.get_request_for(request.user, pk)
+    if not access.is_organ_operator(request.user, req.organ_id):
+        raise PermissionDenied(_("Solo la persona titular o los administradores del órgano registran la cuenta."))
+    if not access.can_register_account(request.user, req):
+        messages.error(
+            request,
+            _("Esta solicitud no espera el registro de la cuenta: está «%(status)s».") % {"status": req.status_label},
+        )
+        return redirect("approvals:detail", pk=req.pk)
+    form = RegisterAccountForm(request.POST or None, initial={"handle": req.account.handle if req.account else ""})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.register_account(request_id=req.pk, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Cuenta registrada y activa; se informó al Comité."))
+            return redirect("approvals:detail", pk=req.pk)
+    return render(request, "approvals/register_form.html", {"req": req, "form": form})
+
+
+@login_required
+@require_POST
+def confirm_closure(request, pk: int):
+    req = access.get_request_for(request.user, pk)
+    if not access.is_organ_operator(request.user, req.organ_id):
+        raise PermissionDenied(_("Solo la persona titular o los administradores del órgano confirman el cierre."))
+    form = ConfirmClosureForm(request.POST)
+    if form.is_valid():
+        try:
+            services.confirm_closure(request_id=req.pk, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, _error_text(exc))
+        else:
+            messages.success(request, _("Cuenta cerrada; se informó al Comité."))
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect("approvals:detail", pk=req.pk)
+
+
+# --- Detail and documents ---------------------------------------------------------------------
+
+
+@login_required
+def request_detail(request, pk: int):
+    req = access.get_request_for(request.user, pk)
+    return render(request, "approvals/request_detail.html", _request_context(request, req))
+
+
+def _private_file(file, *, filename: str, as_attachment: bool) -> FileResponse:
+    if not file:
+        raise Http404(_("La solicitud no tiene ese documento."))
+    try:
+        handle = file.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("El documento no está disponible."))
+    content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+    response = FileResponse(handle, content_type=content_type, as_attachment=as_attachment, filename=filename)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@xframe_options_sameorigin  # the dashboard shows the oficio beside the decision
+def oficio(request, pk: int):
+    """The signed oficio, only for people who may see the request; never a public URL."""
+    req = access.get_request_for(request.user, pk)
+    return _private_file(req.oficio, filename=f"oficio-{req.folio}.pdf", as_attachment=False)
+
+
+@login_required
+def identity_material(request, pk: int):
+    req = access.get_request_for(request.user, pk)
+    extension = "." + req.identity_material.name.rsplit(".", 1)[-1] if req.identity_material else ""
+    return _private_file(
+        req.identity_material, filename=f"identidad-grafica-{req.folio}{extension}", as_attachment=True
+    )
