@@ -78,8 +78,12 @@ def change_account_status(*, account_id: int, to_status: str, by: User | None, c
     with transaction.atomic():
         account = Account.objects.select_for_update().select_related("network").get(pk=account_id)
         from_status = account.status
-        if from_status == to_status and not updates:
-            return account
+        if from_status == to_status:
+            # The caller saw another status: whoever got the lock first already made this
+            # move. Returning quietly would let the loser of a race believe it won.
+            raise InvalidTransition(
+                _("La cuenta ya está %(status)s.") % {"status": Account.Status(to_status).label.lower()}
+            )
         if to_status not in Account.TRANSITIONS[from_status]:
             raise InvalidTransition(
                 _("La cuenta está %(from)s y no puede pasar a %(to)s.")
