@@ -565,3 +565,32 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class PasswordReminder(models.Model):
+    """One password-rotation reminder: sent once per account, due date and stage.
+
+    ``stage`` is the day the reminder belongs to, counted from the due date: -7 (a week
+    before), 0 (the due date), then 7, 14, … while overdue. The unique constraint is the
+    claim: the sweep inserts the row and notifies only for the rows it inserted itself.
+    """
+
+    account = models.ForeignKey(
+        Account, verbose_name=_("cuenta"), on_delete=models.CASCADE, related_name="password_reminders"
+    )
+    due_on = models.DateField(_("fecha de vencimiento"))
+    stage = models.SmallIntegerField(_("días respecto del vencimiento"))
+    sent_at = models.DateTimeField(_("enviado"), default=timezone.now)
+    recipients = models.PositiveSmallIntegerField(_("destinatarios"), default=0)
+    claim_token = models.UUIDField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+        verbose_name = _("recordatorio de cambio de contraseña")
+        verbose_name_plural = _("recordatorios de cambio de contraseña")
+        constraints = [
+            models.UniqueConstraint(fields=["account", "due_on", "stage"], name="password_reminder_once_per_stage")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account} — {self.due_on} ({self.stage:+d})"

@@ -1,6 +1,7 @@
 from celery import shared_task
+from django.db import InterfaceError, OperationalError
 
-from . import notifications, services
+from . import notifications, rotation, services
 
 
 @shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
@@ -16,3 +17,9 @@ def deliver_pending_notifications() -> int:
 @shared_task(acks_late=True)
 def flag_abandoned_accounts() -> int:
     return services.flag_abandoned_accounts()
+
+
+@shared_task(acks_late=True, autoretry_for=(OperationalError, InterfaceError), retry_backoff=True, max_retries=3)
+def send_password_reminders() -> int:
+    """Each reminder is claimed by inserting its unique row, so overlapping runs are harmless."""
+    return rotation.send_password_reminders()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import rotation_views, views
 
 app_name = "accounts"
 
@@ -19,4 +19,5 @@ urlpatterns = [
     path("notificaciones/<int:pk>/", views.notification_open, name="notification"),
     path("notificaciones/marcar-leidas/", views.inbox_mark_all_read, name="inbox_read_all"),
     path("verificar/", views.public_lookup, name="public_lookup"),
+    path("contrasenas/", rotation_views.rotation_status, name="rotation_status"),
 ]
