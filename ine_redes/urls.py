@@ -12,5 +12,6 @@ urlpatterns = [
     path("salir/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("solicitudes/", include("approvals.urls")),
+    path("consultas/", include("consultations.urls")),
     path("", include("accounts.urls")),
 ]

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "approvals",
     "incidents",
     "evaluations",
+    "consultations",
 ]
 
 MIDDLEWARE = [
@@ -158,6 +159,20 @@ CELERY_BEAT_SCHEDULE = {
         "task": "approvals.tasks.remind_overdue_requests",
         "schedule": crontab(hour=9, minute=0),
     },
+    # Deadline sweeps: each claims its due rows with a conditional UPDATE, so overlapping
+    # or repeated runs are harmless; a run missed while beat was down is caught up by the next.
+    "consultations-send-reminders": {
+        "task": "consultations.tasks.send_consultation_reminders",
+        "schedule": 60.0,
+    },
+    "consultations-expire": {
+        "task": "consultations.tasks.expire_consultations",
+        "schedule": 60.0,
+    },
+    "password-rotation-reminders": {
+        "task": "accounts.tasks.send_password_reminders",
+        "schedule": crontab(minute=15, hour="8-20"),
+    },
 }
 
 # --- Domain settings --------------------------------------------------------------------
@@ -166,6 +181,21 @@ NOTIFICATION_MAX_EMAIL_ATTEMPTS = env.int("NOTIFICATION_MAX_EMAIL_ATTEMPTS", def
 # Days without a bitácora entry after which an active account is flagged as possibly
 # abandoned (§7.viii).
 ABANDONED_ACCOUNT_DAYS = env.int("ABANDONED_ACCOUNT_DAYS", default=90)
+# Consultations with Comunicación Social (§6.viii, approved rule): the answer term in
+# hours (elapsed hours, so a daylight-saving change neither adds nor removes one) and the
+# reminders sent to CNCS, as hours left before the deadline.
+CONSULTATION_HOURS = env.int("CONSULTATION_HOURS", default=48)
+CONSULTATION_REMINDERS_HOURS_LEFT = env.list("CONSULTATION_REMINDERS_HOURS_LEFT", cast=int, default=[24, 4])
+# The CNCS queue highlights consultations with less than this many hours left.
+CONSULTATION_URGENT_HOURS = env.int("CONSULTATION_URGENT_HOURS", default=4)
+CONSULTATION_MAX_ATTACHMENTS = env.int("CONSULTATION_MAX_ATTACHMENTS", default=5)
+CONSULTATION_MAX_ATTACHMENT_MB = env.int("CONSULTATION_MAX_ATTACHMENT_MB", default=10)
+# Password rotation (every two months): a reminder this many days before the due date,
+# one on the due date, then one every PASSWORD_REMINDER_OVERDUE_EVERY_DAYS while overdue.
+PASSWORD_REMINDER_DAYS_BEFORE = env.int("PASSWORD_REMINDER_DAYS_BEFORE", default=7)
+PASSWORD_REMINDER_OVERDUE_EVERY_DAYS = env.int("PASSWORD_REMINDER_OVERDUE_EVERY_DAYS", default=7)
+# Rows a sweep claims per transaction.
+DEADLINE_SWEEP_BATCH_SIZE = env.int("DEADLINE_SWEEP_BATCH_SIZE", default=1000)
 # Requests to CNCS (opening, closing, publicity): after this many days waiting they are
 # highlighted on the dashboard and CNCS gets a daily reminder.
 APPROVALS_REMINDER_AFTER_DAYS = env.int("APPROVALS_REMINDER_AFTER_DAYS", default=5)

@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Account
+
+from .models import Consultation
+from .services import user_notice_text
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg,.gif,.webp,.mp4"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []
+
+
+class ConsultationForm(forms.Form):
+    account = forms.ModelChoiceField(label=_("Cuenta"), queryset=Account.objects.none())
+    kind = forms.ChoiceField(label=_("Tipo de consulta"), choices=Consultation.Kind.choices, widget=forms.RadioSelect)
+    question = forms.CharField(
+        label=_("Pregunta a Comunicación Social"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+    )
+    subject_text = forms.CharField(
+        label=_("Borrador de la publicación o solicitud de la persona usuaria"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=20000,
+        help_text=_("Cópielo tal como se publicaría o como lo escribió la persona usuaria."),
+    )
+    source_link = forms.URLField(
+        label=_("Enlace al mensaje de la persona usuaria (opcional)"), required=False, assume_scheme="https"
+    )
+    attachments = MultipleFileField(
+        label=_("Anexos (opcional)"),
+        required=False,
+        help_text=_("Hasta %(n)s archivos PDF, imágenes o video MP4 de %(mb)s MB cada uno.")
+        % {"n": settings.CONSULTATION_MAX_ATTACHMENTS, "mb": settings.CONSULTATION_MAX_ATTACHMENT_MB},
+    )
+
+    def __init__(self, *args, accounts=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if accounts is not None:
+            self.fields["account"].queryset = accounts
+        self.fields["account"].label_from_instance = lambda a: f"{a.display_handle or a.name} — {a.network}"
+
+
+class AnswerForm(forms.Form):
+    answer = forms.ChoiceField(label=_("Respuesta"), widget=forms.RadioSelect)
+    answer_text = forms.CharField(
+        label=_("Texto con los cambios o información proporcionada"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+        max_length=20000,
+        help_text=_("Obligatorio si puede publicarse con cambios o si proporciona información."),
+    )
+
+    def __init__(self, *args, consultation: Consultation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["answer"].choices = consultation.allowed_answers()
+
+
+class UserNoticeForm(forms.Form):
+    text = forms.CharField(
+        label=_("Texto enviado a la persona usuaria"), widget=forms.Textarea(attrs={"rows": 5}), max_length=5000
+    )
+    link = forms.URLField(label=_("Enlace a la respuesta publicada (opcional)"), required=False, assume_scheme="https")
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {"text": user_notice_text()})
+        super().__init__(*args, **kwargs)

@@ -1,0 +1,174 @@
+"""Thin views: fetch through ``consultations.access``, write through ``services``, render."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts import access as account_access
+from accounts.forms import add_service_errors
+
+from . import access, services
+from .forms import AnswerForm, ConsultationForm, UserNoticeForm
+from .models import Consultation
+
+PAGE_SIZE = 25
+
+
+def _page_context(request, consultations):
+    page = Paginator(consultations, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    query = request.GET.copy()
+    query.pop("pagina", None)
+    return {
+        "page": page,
+        "querystring": query.urlencode(),
+        "urgent_hours": settings.CONSULTATION_URGENT_HOURS,
+        "hours": settings.CONSULTATION_HOURS,
+    }
+
+
+@login_required
+def consultation_list(request):
+    """The organ's consultations (everyone's for CNCS), newest first, with the live countdown."""
+    consultations = access.consultations_visible_to(request.user).select_related(
+        "account__organ", "account__network", "requested_by"
+    )
+    status = request.GET.get("estado", "")
+    if status in Consultation.Status.values:
+        consultations = consultations.filter(status=status)
+    context = _page_context(request, consultations)
+    context.update(
+        {
+            "statuses": Consultation.Status.choices,
+            "current_status": status,
+            "can_open": access.can_open(request.user),
+            "is_cncs": account_access.is_cncs(request.user),
+        }
+    )
+    return render(request, "consultations/consultation_list.html", context)
+
+
+@login_required
+def queue(request):
+    """CNCS's work: open consultations, least time left first."""
+    if not access.sees_all(request.user):
+        raise PermissionDenied(_("La bandeja de consultas es de Comunicación Social."))
+    consultations = (
+        access.consultations_visible_to(request.user)
+        .filter(status=Consultation.Status.OPEN)
+        .select_related("account__organ", "account__organ__entidad", "account__network", "requested_by")
+        .order_by("due_at", "pk")
+    )
+    return render(request, "consultations/queue.html", _page_context(request, consultations))
+
+
+@login_required
+def consultation_new(request):
+    accounts = access.accounts_open_to_consult(request.user)
+    if not access.can_open(request.user):
+        raise PermissionDenied(_("Solo los administradores designados de un órgano consultan a Comunicación Social."))
+    initial = {}
+    if request.GET.get("cuenta", "").isdigit():
+        initial["account"] = request.GET["cuenta"]
+    form = ConsultationForm(request.POST or None, request.FILES or None, accounts=accounts, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            consultation = services.open_consultation(
+                account_id=form.cleaned_data["account"].pk,
+                by=request.user,
+                kind=form.cleaned_data["kind"],
+                question=form.cleaned_data["question"],
+                subject_text=form.cleaned_data["subject_text"],
+                source_link=form.cleaned_data["source_link"],
+                attachments=form.cleaned_data["attachments"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Consulta enviada a Comunicación Social. Plazo de respuesta: %(due)s.")
+                % {"due": services.local(consultation.due_at)},
+            )
+            return redirect("consultations:detail", pk=consultation.pk)
+    return render(
+        request,
+        "consultations/consultation_form.html",
+        {"form": form, "hours": settings.CONSULTATION_HOURS, "has_accounts": accounts.exists()},
+    )
+
+
+@login_required
+def consultation_detail(request, pk: int, answer_form=None, notice_form=None):
+    consultation = access.get_consultation_for(request.user, pk)
+    context = {
+        "c": consultation,
+        "events": consultation.events.select_related("actor"),
+        "attachments": consultation.attachments.all(),
+        "urgent_hours": settings.CONSULTATION_URGENT_HOURS,
+        "hours": settings.CONSULTATION_HOURS,
+    }
+    if access.can_answer(request.user, consultation):
+        context["answer_form"] = answer_form or AnswerForm(consultation=consultation)
+    if access.can_send_user_notice(request.user, consultation):
+        context["notice_form"] = notice_form or UserNoticeForm()
+    return render(request, "consultations/consultation_detail.html", context)
+
+
+@login_required
+@require_POST
+def consultation_answer(request, pk: int):
+    consultation = access.get_consultation_for(request.user, pk)
+    form = AnswerForm(request.POST, consultation=consultation)
+    if form.is_valid():
+        try:
+            services.answer_consultation(consultation_id=consultation.pk, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            if not hasattr(exc, "error_dict"):
+                messages.error(request, " ".join(exc.messages))
+                return redirect("consultations:detail", pk=consultation.pk)
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Respuesta registrada; se notificó al órgano."))
+            return redirect("consultations:detail", pk=consultation.pk)
+    return consultation_detail(request, pk, answer_form=form)
+
+
+@login_required
+@require_POST
+def consultation_notice(request, pk: int):
+    consultation = access.get_consultation_for(request.user, pk)
+    form = UserNoticeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.send_user_notice(consultation_id=consultation.pk, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            if not hasattr(exc, "error_dict"):
+                messages.error(request, " ".join(exc.messages))
+                return redirect("consultations:detail", pk=consultation.pk)
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Aviso a la persona usuaria registrado en la bitácora de la cuenta."))
+            return redirect("consultations:detail", pk=consultation.pk)
+    return consultation_detail(request, pk, notice_form=form)
+
+
+@login_required
+def attachment_download(request, pk: int, attachment_pk: int):
+    """Attachments live outside any public URL; only who sees the consultation reads them."""
+    consultation = access.get_consultation_for(request.user, pk)
+    attachment = get_object_or_404(consultation.attachments, pk=attachment_pk)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("El archivo ya no está disponible."))
+    return FileResponse(
+        handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
+    )
