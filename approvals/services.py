@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files import File
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Q
@@ -84,7 +84,7 @@ def _move(req: AccountRequest, to_status: str, by: User | None, comment: str = "
     )
 
 
-def _store(req: AccountRequest, field: str, upload: UploadedFile, written: list[str]) -> None:
+def _store(req: AccountRequest, field: str, upload: File, written: list[str]) -> None:
     file = getattr(req, field)
     file.save(upload.name, upload, save=False)
     written.append(file.name)
@@ -141,7 +141,7 @@ def _apply_fields(req: AccountRequest, fields: dict) -> None:
         setattr(req, field, value.strip() if isinstance(value, str) else value)
 
 
-def _checked_oficio(oficio: UploadedFile | None) -> None:
+def _checked_oficio(oficio: File | None) -> None:
     if oficio is not None:
         try:
             validate_oficio(oficio)
@@ -150,7 +150,7 @@ def _checked_oficio(oficio: UploadedFile | None) -> None:
 
 
 def create_request(
-    *, by: User, kind: str, oficio: UploadedFile | None = None, submit: bool = False, **fields
+    *, by: User, kind: str, oficio: File | None = None, submit: bool = False, **fields
 ) -> AccountRequest:
     """File a request for the organ ``by`` heads: a draft, or sent at once with ``submit``."""
     if kind not in access.kinds_user_may_file(by):
@@ -185,7 +185,7 @@ def create_request(
 
 
 def update_request(
-    *, request_id: int, by: User, oficio: UploadedFile | None = None, submit: bool = False, **fields
+    *, request_id: int, by: User, oficio: File | None = None, submit: bool = False, **fields
 ) -> AccountRequest:
     """The titular edits a draft or a returned request (and may send it in the same step)."""
     _checked_oficio(oficio)
@@ -324,7 +324,7 @@ def _lock_for_decision(request_id: int, by: User) -> AccountRequest:
 
 
 def approve_request(
-    *, request_id: int, by: User, comment: str = "", identity_material: UploadedFile | None = None
+    *, request_id: int, by: User, comment: str = "", identity_material: File | None = None
 ) -> AccountRequest:
     """Approve (for a closing: acknowledge). The account follows requested → approved."""
     comment = (comment or "").strip()

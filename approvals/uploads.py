@@ -10,7 +10,7 @@ from __future__ import annotations
 import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files import File
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
@@ -21,16 +21,20 @@ IDENTITY_TYPES = {
     "image/jpeg": ".jpg",
     "application/zip": ".zip",
 }
+IDENTITY_EXTENSIONS = (".pdf", ".png", ".jpg", ".jpeg", ".zip")
 
 
-def _check_name(upload: UploadedFile) -> None:
+RESERVED_CHARACTERS = set('/\\<>:"|?*')
+
+
+def _check_name(upload: File, extensions: tuple[str, ...]) -> None:
+    """Refuse a crafted name with a clear message. Over HTTP Django already drops any
+    directories; a script passing a ``File`` keeps them, so they are checked here too."""
     name = upload.name or ""
     if (
         not name
-        or "/" in name
-        or "\\" in name
         or name.startswith(".")
-        or any(not ch.isprintable() for ch in name)
+        or any(ch in RESERVED_CHARACTERS or not ch.isprintable() for ch in name)
         or len(name) > 200
     ):
         raise ValidationError(
@@ -38,9 +42,15 @@ def _check_name(upload: UploadedFile) -> None:
             code="bad_name",
             params={"name": name[:80]},
         )
+    if not name.lower().endswith(extensions):
+        raise ValidationError(
+            _("El archivo «%(name)s» debe tener la extensión %(extensions)s."),
+            code="bad_extension",
+            params={"name": name[:80], "extensions": ", ".join(extensions)},
+        )
 
 
-def _check_size(upload: UploadedFile, limit: int) -> None:
+def _check_size(upload: File, limit: int) -> None:
     if upload.size is None or upload.size > limit:
         raise ValidationError(
             _("El archivo pesa %(size)s; el máximo permitido es %(limit)s."),
@@ -51,16 +61,16 @@ def _check_size(upload: UploadedFile, limit: int) -> None:
         raise ValidationError(_("El archivo está vacío."), code="empty")
 
 
-def _head(upload: UploadedFile, length: int = 8192) -> bytes:
+def _head(upload: File, length: int = 8192) -> bytes:
     upload.seek(0)
     head = upload.read(length)
     upload.seek(0)
     return head
 
 
-def validate_oficio(upload: UploadedFile) -> None:
+def validate_oficio(upload: File) -> None:
     """A signed oficio: really a PDF (by its content, not its name), within the size limit."""
-    _check_name(upload)
+    _check_name(upload, (".pdf",))
     _check_size(upload, settings.OFICIO_MAX_UPLOAD_BYTES)
     head = _head(upload)
     if not head.startswith(b"%PDF-") or filetype.guess_mime(head) != "application/pdf":
@@ -71,9 +81,9 @@ def validate_oficio(upload: UploadedFile) -> None:
         )
 
 
-def validate_identity_material(upload: UploadedFile) -> str:
+def validate_identity_material(upload: File) -> str:
     """Graphic identity material (PDF, PNG, JPEG or ZIP); returns the extension to store it with."""
-    _check_name(upload)
+    _check_name(upload, IDENTITY_EXTENSIONS)
     _check_size(upload, settings.IDENTITY_MATERIAL_MAX_UPLOAD_BYTES)
     mime = filetype.guess_mime(_head(upload))
     if mime not in IDENTITY_TYPES:

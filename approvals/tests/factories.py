@@ -11,6 +11,10 @@ from approvals.models import AccountRequest
 Kind = AccountRequest.Kind
 
 
+def minimal_pdf_bytes(text: str = "Oficio de prueba") -> bytes:
+    return minimal_pdf(text)
+
+
 def pdf_upload(name: str = "oficio.pdf", text: str = "Oficio de prueba") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, minimal_pdf(text), content_type="application/pdf")
 
