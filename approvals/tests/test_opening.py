@@ -332,3 +332,17 @@ def test_the_titular_withdraws_a_sent_request_and_cncs_is_told(cast):
     req.refresh_from_db()
     assert req.status == Status.WITHDRAWN
     assert Notification.objects.filter(recipient=cast.cncs, kind="approvals.withdrawn").exists()
+
+
+def test_the_email_is_in_spanish_and_links_to_the_page_to_act_on(
+    cast, settings, mailoutbox, django_capture_on_commit_callbacks
+):
+    settings.SITE_URL = "https://redes.ine.mx"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        req = factories.opening(cast)
+
+    message = next(m for m in mailoutbox if m.to == [cast.cncs.email])
+    assert message.subject.startswith("Nueva solicitud: Apertura de cuenta")
+    assert f"https://redes.ine.mx/solicitudes/tablero/?ver={req.pk}" in message.body
+    assert "Revise el oficio y resuelva la solicitud desde el tablero." in message.body

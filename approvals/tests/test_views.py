@@ -429,3 +429,14 @@ def test_registering_with_a_bad_url_shows_the_error_on_the_field(client, cast):
     assert "no es de X (Twitter)" in response.content.decode()
     req.refresh_from_db()
     assert req.status == Status.MAILBOX_READY
+
+
+def test_the_list_query_count_does_not_grow_with_its_rows(client, cast, django_assert_max_num_queries):
+    for n in range(12):
+        factories.opening(cast, submit=False, proposed_handle=f"INENueva{n}")
+    client.force_login(cast.titular)
+
+    with django_assert_max_num_queries(16):
+        response = client.get(reverse("approvals:list"))
+
+    assert response.content.decode().count("SOL-") >= 12
