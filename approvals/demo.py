@@ -1,7 +1,8 @@
-"""Demo requests for ``make run``: one of each waiting at a different step.
+"""Demo requests for ``make run``: an opening from the CDMX junta waiting a week, so the
+CNCS dashboard shows an overdue request from the start.
 
-Run after ``accounts.demo.load_demo``. Never with DEBUG off. Leaves room to walk the
-whole opening and closing flows by hand with the demo users.
+Run after ``accounts.demo.load_demo``. Never with DEBUG off. Jalisco is left untouched so
+the whole opening and closing flows can be walked by hand with its demo users.
 """
 
 from __future__ import annotations

@@ -155,9 +155,7 @@ class ConfirmClosureForm(forms.Form):
 
 
 class RequestFilter(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(
-        label=_("Estado"), choices=[c for c in Status.choices if c[0] != Status.DRAFT], empty_label=_("Todos")
-    )
+    status = django_filters.ChoiceFilter(label=_("Estado"), choices=Status.choices, empty_label=_("Todos"))
     kind = django_filters.ChoiceFilter(label=_("Tipo"), choices=Kind.choices, empty_label=_("Todos"))
     organ = django_filters.ModelChoiceFilter(label=_("Órgano"), queryset=Organ.objects.none(), empty_label=_("Todos"))
     entidad = django_filters.ModelChoiceFilter(

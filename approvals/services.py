@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
+from django.core.files.storage import default_storage
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Q
@@ -57,6 +58,11 @@ def _dashboard_url(req: AccountRequest | None = None) -> str:
     return f"{url}?ver={req.pk}" if req is not None else url
 
 
+def _actor_name(by: User | None) -> str:
+    # Kept on the audit row so the timeline still names people whose user was removed.
+    return (by.get_full_name() or by.username) if by else _("el sistema")
+
+
 def _lock(request_id: int) -> AccountRequest:
     return AccountRequest.objects.select_for_update().get(pk=request_id)
 
@@ -78,7 +84,7 @@ def _move(req: AccountRequest, to_status: str, by: User | None, comment: str = "
         from_status=from_status,
         to_status=to_status,
         by=by,
-        by_name=(by.get_full_name() or by.username) if by else _("el sistema"),
+        by_name=_actor_name(by),
         at=now,
         comment=comment,
     )
@@ -91,8 +97,6 @@ def _store(req: AccountRequest, field: str, upload: File, written: list[str]) ->
 
 
 def _discard(names: list[str]) -> None:
-    from django.core.files.storage import default_storage
-
     for name in names:
         default_storage.delete(name)
 
@@ -172,7 +176,7 @@ def create_request(
                 from_status="",
                 to_status=Status.DRAFT,
                 by=by,
-                by_name=by.get_full_name() or by.username,
+                by_name=_actor_name(by),
                 comment=_("Solicitud creada."),
             )
             if submit:

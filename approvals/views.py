@@ -7,7 +7,7 @@ import mimetypes
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -41,7 +41,7 @@ def _error_text(exc: ValidationError) -> str:
     for field, errors in exc.message_dict.items():
         try:
             label = str(AccountRequest._meta.get_field(field).verbose_name)
-        except Exception:  # noqa: BLE001 - a non-model key ("comment", "__all__"): no label
+        except FieldDoesNotExist:  # "comment", "__all__": no label to show
             label = ""
         text = " ".join(errors)
         parts.append(f"{label[:1].upper()}{label[1:]}: {text}" if label else text)
@@ -130,7 +130,8 @@ def dashboard(request):
     request_filter = RequestFilter(data, queryset=base, organs=organs)
     without_status = data.copy()
     without_status["status"] = ""
-    counts = selectors.counts_by_status(RequestFilter(without_status, queryset=visible, organs=organs).qs)
+    counts_filter = RequestFilter(without_status, queryset=visible, organs=organs)
+    counts = selectors.counts_by_status(counts_filter.qs if counts_filter.is_valid() else visible.none())
     requests = request_filter.qs if request_filter.is_valid() else base.none()
     page = Paginator(requests, PAGE_SIZE).get_page(request.GET.get("pagina"))
 
