@@ -1,0 +1,477 @@
+"""The pages people use: the operation forms, the account list and its export, and the
+public lookup. Good input saves and says so in Spanish; bad input says why and saves nothing."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import timedelta
+
+import pytest
+from django.contrib.messages import get_messages
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts import services
+from accounts.models import Account, LogEntry, OutOfOfficePeriod, PasswordRotation
+from accounts.tests.factories import AccountFactory, EntidadFactory, NetworkFactory, OrganFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client(client, cast):
+    client.force_login(cast.admin)
+    return client
+
+
+def _messages(response) -> list[str]:
+    return [str(m) for m in get_messages(response.wsgi_request)]
+
+
+def _future() -> str:
+    return (timezone.localtime() + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+
+
+def _account_row(account: Account) -> tuple:
+    account.refresh_from_db()
+    return (
+        account.name,
+        account.handle,
+        account.url,
+        account.registration_email,
+        account.attention_hours,
+        account.verification_status,
+    )
+
+
+# --- Bitácora ----------------------------------------------------------------------------
+
+
+def test_a_valid_bitacora_entry_is_saved_with_a_spanish_message(admin_client, cast):
+    url = reverse("accounts:log_add", args=[cast.account.pk])
+    response = admin_client.post(
+        url,
+        {"kind": "publication", "text": "Publicación del aviso de credencialización.", "link": "x.com/INEPrueba/1"},
+    )
+    assert response.status_code == 302
+    assert response.url == reverse("accounts:detail", args=[cast.account.pk])
+    assert _messages(response) == ["Entrada registrada en la bitácora."]
+    entry = LogEntry.objects.get()
+    assert (entry.author, entry.kind, entry.link) == (cast.admin, "publication", "https://x.com/INEPrueba/1")
+
+
+@pytest.mark.parametrize(
+    "data, field, error",
+    [
+        ({"kind": "publication", "text": ""}, "text", "Este campo es obligatorio."),
+        ({"kind": "publication", "text": "Algo", "link": "no es un enlace"}, "link", "Ingrese una URL válida."),
+        ({"kind": "publication", "text": "Algo", "link": "javascript:alert(1)"}, "link", "Ingrese una URL válida."),
+        (
+            {"kind": "publication", "text": "Algo", "occurred_at": "FUTURE"},
+            "occurred_at",
+            "La fecha del hecho no puede estar en el futuro.",
+        ),
+        (
+            {"kind": "publication", "text": "Algo", "occurred_at": "ayer"},
+            "occurred_at",
+            "Introduzca una fecha/hora válida.",
+        ),
+        ({"kind": "correction", "text": "Algo"}, "kind", "Seleccione una opción válida."),
+        ({"text": "Algo"}, "kind", "Este campo es obligatorio."),
+    ],
+    ids=["empty_text", "bad_link", "script_link", "future_date", "bad_date", "correction_kind", "no_kind"],
+)
+def test_a_bad_bitacora_entry_shows_a_spanish_error_and_saves_nothing(admin_client, cast, data, field, error):
+    if data.get("occurred_at") == "FUTURE":
+        data = data | {"occurred_at": _future()}
+    before = (LogEntry.objects.count(), Account.objects.get(pk=cast.account.pk).last_activity_at)
+    response = admin_client.post(reverse("accounts:log_add", args=[cast.account.pk]), data)
+    assert response.status_code == 200
+    assert any(error in e for e in response.context["form"].errors[field])
+    assert error in response.content.decode()
+    assert (LogEntry.objects.count(), Account.objects.get(pk=cast.account.pk).last_activity_at) == before
+
+
+# --- Out-of-office -----------------------------------------------------------------------------
+
+
+def _period_data(cast, **overrides):
+    return {
+        "starts_on": "2026-12-18",
+        "ends_on": "2027-01-04",
+        "reason": "Periodo vacacional de invierno",
+        "attention_hours": "De 10:00 a 12:00 h",
+        "monitor": cast.suplente.pk,
+    } | overrides
+
+
+def test_a_valid_out_of_office_period_is_saved(admin_client, cast):
+    response = admin_client.post(reverse("accounts:period_add", args=[cast.account.pk]), _period_data(cast))
+    assert response.status_code == 302
+    assert _messages(response) == ["Periodo vacacional o inhábil registrado."]
+    period = OutOfOfficePeriod.objects.get()
+    assert (period.monitor, period.created_by, str(period.starts_on)) == (cast.suplente, cast.admin, "2026-12-18")
+    detail = admin_client.get(reverse("accounts:detail", args=[cast.account.pk])).content.decode()
+    assert "De 10:00 a 12:00 h" in detail
+
+
+@pytest.mark.parametrize(
+    "overrides, field, error",
+    [
+        ({"ends_on": "2026-12-01"}, "ends_on", "La fecha final no puede ser anterior a la inicial."),
+        ({"monitor": "OTHER_ADMIN"}, "monitor", "Seleccione una opción válida."),
+        ({"monitor": "TITULAR"}, "monitor", "Seleccione una opción válida."),
+        ({"starts_on": "31/02/2026"}, "starts_on", "Introduzca una fecha válida."),
+        ({"reason": ""}, "reason", "Este campo es obligatorio."),
+        ({"attention_hours": ""}, "attention_hours", "Este campo es obligatorio."),
+    ],
+    ids=["end_before_start", "monitor_other_organ", "monitor_not_administrator", "bad_date", "no_reason", "no_hours"],
+)
+def test_a_bad_out_of_office_period_shows_a_spanish_error_and_saves_nothing(
+    admin_client, cast, overrides, field, error
+):
+    people = {"OTHER_ADMIN": cast.other_admin.pk, "TITULAR": cast.titular.pk}
+    overrides = {k: people.get(v, v) for k, v in overrides.items()}
+    response = admin_client.post(
+        reverse("accounts:period_add", args=[cast.account.pk]), _period_data(cast, **overrides)
+    )
+    assert response.status_code == 200
+    assert any(error in e for e in response.context["form"].errors[field])
+    assert error in response.content.decode()
+    assert OutOfOfficePeriod.objects.count() == 0
+
+
+def test_the_monitor_choices_are_the_organs_administrators(admin_client, cast):
+    form = admin_client.get(reverse("accounts:period_add", args=[cast.account.pk])).context["form"]
+    assert set(form.fields["monitor"].queryset) == {cast.admin, cast.suplente}
+
+
+# --- Password rotation ------------------------------------------------------------------------------
+
+
+def test_a_valid_rotation_is_recorded(admin_client, cast):
+    response = admin_client.post(reverse("accounts:rotation_add", args=[cast.account.pk]), {"meets_policy": "on"})
+    assert response.status_code == 302
+    assert _messages(response) == ["Cambio de contraseña registrado. El sistema no guarda contraseñas."]
+    assert PasswordRotation.objects.get().rotated_by == cast.admin
+    assert LogEntry.objects.get().kind == LogEntry.Kind.PASSWORD_ROTATED
+    cast.account.refresh_from_db()
+    assert cast.account.password_rotation_due_on is not None
+
+
+@pytest.mark.parametrize(
+    "data, field, error",
+    [
+        ({"rotated_at": ""}, "meets_policy", "Debe confirmar que la nueva contraseña cumple la política."),
+        (
+            {"meets_policy": "on", "rotated_at": "FUTURE"},
+            "rotated_at",
+            "La fecha del cambio no puede estar en el futuro.",
+        ),
+        ({"meets_policy": "on", "rotated_at": "mañana"}, "rotated_at", "Introduzca una fecha/hora válida."),
+    ],
+    ids=["no_attestation", "future_date", "bad_date"],
+)
+def test_a_bad_rotation_shows_a_spanish_error_and_saves_nothing(admin_client, cast, data, field, error):
+    if data.get("rotated_at") == "FUTURE":
+        data = data | {"rotated_at": _future()}
+    response = admin_client.post(reverse("accounts:rotation_add", args=[cast.account.pk]), data)
+    assert response.status_code == 200
+    assert error in response.context["form"].errors[field]
+    assert error in response.content.decode()
+    assert PasswordRotation.objects.count() == 0
+    assert LogEntry.objects.count() == 0
+    cast.account.refresh_from_db()
+    assert cast.account.last_password_rotation_at is None
+
+
+def test_a_password_typed_by_mistake_is_never_stored(admin_client, cast):
+    secret = "Tr0mp3ta!Secreta#2026"
+    admin_client.post(
+        reverse("accounts:rotation_add", args=[cast.account.pk]),
+        {"meets_policy": "on", "password": secret, "new_password": secret},
+    )
+    assert PasswordRotation.objects.count() == 1
+    stored = [str(v) for v in LogEntry.objects.values_list("text", "link")] + [
+        str(v) for v in PasswordRotation.objects.values_list()
+    ]
+    assert not any(secret in value for value in stored)
+    assert not any(secret in str(v) for v in Account.history.values_list())
+
+
+# --- Editing the account -----------------------------------------------------------------------------
+
+
+def _edit_data(**overrides):
+    return {
+        "name": "INE Prueba",
+        "handle": "INEPrueba",
+        "url": "https://x.com/INEPrueba",
+        "registration_email": "redes@ine.mx",
+        "attention_hours": "Lunes a viernes de 9:00 a 18:00 h",
+        "verification_status": "in_progress",
+    } | overrides
+
+
+def test_a_valid_edit_is_saved(admin_client, cast):
+    response = admin_client.post(
+        reverse("accounts:edit", args=[cast.account.pk]), _edit_data(handle="@INEPruebaMX", url="x.com/INEPruebaMX")
+    )
+    assert response.status_code == 302
+    assert _messages(response) == ["Datos de la cuenta actualizados."]
+    assert _account_row(cast.account) == (
+        "INE Prueba",
+        "INEPruebaMX",
+        "https://x.com/INEPruebaMX",
+        "redes@ine.mx",
+        "Lunes a viernes de 9:00 a 18:00 h",
+        "in_progress",
+    )
+
+
+@pytest.mark.parametrize(
+    "overrides, field, error",
+    [
+        ({"url": "https://www.facebook.com/INEPrueba"}, "url", "no es de X (Twitter)"),
+        ({"url": "http://x.com/INEPrueba"}, "url", "debe empezar con https://"),
+        ({"handle": "INE Prueba"}, "handle", "no es un nombre de usuario válido en X (Twitter)"),
+        ({"handle": ""}, "handle", "Una cuenta activa debe tener este dato."),
+        ({"url": ""}, "url", "Una cuenta activa debe tener este dato."),
+        ({"registration_email": "redes@gmail.com"}, "registration_email", "no es institucional"),
+        ({"name": ""}, "name", "Este campo es obligatorio."),
+        ({"handle": "otracuenta"}, None, "Ya existe una cuenta vigente con ese nombre de usuario en esa red."),
+    ],
+    ids=["other_network_url", "http_url", "invalid_handle", "no_handle", "no_url", "gmail", "no_name", "taken"],
+)
+def test_a_bad_edit_shows_a_spanish_error_and_saves_nothing(admin_client, cast, overrides, field, error):
+    before = _account_row(cast.account)
+    history = cast.account.history.count()
+    response = admin_client.post(reverse("accounts:edit", args=[cast.account.pk]), _edit_data(**overrides))
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert any(error in e for e in errors.get(field or "__all__", [])), errors
+    assert error in response.content.decode()
+    assert _account_row(cast.account) == before
+    assert cast.account.history.count() == history
+
+
+# --- The account list -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def catalogue(cast):
+    """Accounts across two entidades, two networks and several statuses, for CNCS."""
+    jalisco, cdmx = EntidadFactory(code=14, name="Jalisco"), EntidadFactory(code=9, name="Ciudad de México")
+    jal = OrganFactory(name="Junta Local Ejecutiva en Jalisco", kind="junta_local", entidad=jalisco)
+    mx = OrganFactory(name="Junta Local Ejecutiva en la Ciudad de México", kind="junta_local", entidad=cdmx)
+    facebook = NetworkFactory(code="facebook", name="Facebook", handle_prefix="", url_hosts="facebook.com")
+    AccountFactory(organ=jal, network=cast.network, name="INE Jalisco", handle="INEJalisco")
+    AccountFactory(
+        organ=jal, network=facebook, name="INE Jalisco FB", handle="INE.Jalisco", url="https://facebook.com/x"
+    )
+    AccountFactory(organ=mx, network=cast.network, name="INE CDMX", handle="INECDMX", status="compromised")
+    AccountFactory(organ=mx, network=cast.network, name="INE CDMX vieja", handle="INECDMXvieja", status="closed")
+    return type("Catalogue", (), {"jalisco": jalisco, "cdmx": cdmx, "jal": jal, "mx": mx, "facebook": facebook})
+
+
+def _list(client, query: str = "") -> list[str]:
+    response = client.get(reverse("accounts:list") + query)
+    assert response.status_code == 200
+    return sorted(a.handle for a in response.context["page"].object_list)
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("", ["INE.Jalisco", "INECDMX", "INECDMXvieja", "INEJalisco", "INEPrueba", "OtraCuenta"]),
+        ("?organ=JAL", ["INE.Jalisco", "INEJalisco"]),
+        ("?entidad=CDMX", ["INECDMX", "INECDMXvieja"]),
+        ("?network=FB", ["INE.Jalisco"]),
+        ("?status=compromised", ["INECDMX"]),
+        ("?status=closed", ["INECDMXvieja"]),
+        ("?q=jalisco", ["INE.Jalisco", "INEJalisco"]),
+        ("?q=@INECDMX", ["INECDMX", "INECDMXvieja"]),
+        ("?q=Otra unidad", ["OtraCuenta"]),
+        ("?entidad=JALISCO&network=FB", ["INE.Jalisco"]),
+        ("?entidad=JALISCO&status=compromised", []),
+        ("?status=desconocido", []),
+    ],
+)
+def test_the_list_filters(client, cast, catalogue, query, expected):
+    ids = {"JAL": catalogue.jal.pk, "CDMX": catalogue.cdmx.pk, "JALISCO": catalogue.jalisco.pk}
+    ids["FB"] = catalogue.facebook.pk
+    for token, pk in sorted(ids.items(), key=lambda item: -len(item[0])):
+        query = query.replace(f"={token}", f"={pk}")
+    client.force_login(cast.cncs)
+    assert _list(client, query) == expected
+
+
+def test_the_list_paginates_and_keeps_the_filters(client, cast):
+    for i in range(30):
+        AccountFactory(organ=cast.organ, network=cast.network, name=f"Cuenta {i:02d}")
+    client.force_login(cast.admin)
+    first = client.get(reverse("accounts:list") + f"?organ={cast.organ.pk}")
+    assert len(first.context["page"].object_list) == 25
+    assert first.context["page"].paginator.count == 31
+    body = first.content.decode()
+    assert "Página 1 de 2" in body
+    assert f"?organ={cast.organ.pk}&amp;pagina=2" in body
+    second = client.get(reverse("accounts:list") + f"?organ={cast.organ.pk}&pagina=2")
+    assert len(second.context["page"].object_list) == 6
+    assert not {a.pk for a in first.context["page"]} & {a.pk for a in second.context["page"]}
+    assert client.get(reverse("accounts:list") + "?pagina=99").context["page"].number == 2
+
+
+def test_the_list_says_when_nothing_matches(client, cast):
+    client.force_login(cast.cncs)
+    assert "No hay cuentas que coincidan." in client.get(reverse("accounts:list") + "?q=inexistente").content.decode()
+
+
+# --- CSV export ----------------------------------------------------------------------------------------
+
+CSV_HEADER = [
+    "Órgano",
+    "Entidad",
+    "Red social",
+    "Nombre",
+    "Usuario",
+    "Dirección",
+    "Estado",
+    "Verificación",
+    "Oficial",
+    "Último cambio de contraseña",
+    "Próximo cambio de contraseña",
+    "Última actividad",
+]
+
+
+def _csv(response) -> list[list[str]]:
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"].startswith('attachment; filename="cuentas-institucionales-')
+    text = response.content.decode("utf-8")
+    assert text.startswith("\ufeff")  # spreadsheets read the accents
+    return list(csv.reader(io.StringIO(text[1:])))
+
+
+def test_the_csv_has_a_header_and_only_the_visible_accounts(client, cast, catalogue):
+    client.force_login(cast.suplente)
+    rows = _csv(client.get(reverse("accounts:list") + "?formato=csv"))
+    assert rows[0] == CSV_HEADER
+    assert rows[1:] == [
+        [
+            cast.organ.name,
+            "",
+            "X (Twitter)",
+            cast.account.name,
+            "@INEPrueba",
+            "https://x.com/INEPrueba",
+            "Activa",
+            "Sin solicitar",
+            "No",
+            "",
+            "",
+            "",
+        ]
+    ]
+
+
+def test_the_csv_follows_the_filters(client, cast, catalogue):
+    client.force_login(cast.cncs)
+    rows = _csv(client.get(reverse("accounts:list") + f"?entidad={catalogue.jalisco.pk}&formato=csv"))
+    assert sorted(r[4] for r in rows[1:]) == ["@INEJalisco", "INE.Jalisco"]
+    assert {r[1] for r in rows[1:]} == {"Jalisco"}
+
+
+def test_the_csv_is_not_paginated(client, cast):
+    for _ in range(30):
+        AccountFactory(organ=cast.organ, network=cast.network)
+    client.force_login(cast.cncs)
+    assert len(_csv(client.get(reverse("accounts:list") + "?formato=csv&pagina=1"))) == 1 + 32
+
+
+# --- Public lookup ----------------------------------------------------------------------------------------
+
+NOT_FOUND = "No encontramos una cuenta institucional del INE con ese dato."
+
+
+def _lookup(client, q: str):
+    response = client.get(reverse("accounts:public_lookup"), {"q": q})
+    assert response.status_code == 200
+    return response
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        "INEPrueba",
+        "@INEPrueba",
+        "ineprueba",
+        " @INEPrueba ",
+        "https://x.com/INEPrueba",
+        "https://x.com/INEPrueba/",
+        "https://twitter.com/INEPrueba",
+        "x.com/INEPrueba",
+        "https://www.x.com/@INEPrueba",
+    ],
+)
+def test_the_public_finds_an_active_account_without_login(client, cast, q):
+    response = _lookup(client, q)
+    assert [a.pk for a in response.context["results"]] == [cast.account.pk]
+    body = response.content.decode()
+    assert "Cuenta institucional del INE" in body
+    assert cast.organ.name in body
+    assert NOT_FOUND not in body
+
+
+@pytest.mark.parametrize("q", ["INEFalsa", "@INE_Falso", "https://x.com/INEFalsa", "https://ejemplo.com/INEPrueba"])
+def test_an_unknown_account_is_not_found(client, cast, q):
+    response = _lookup(client, q)
+    assert response.context["results"] == []
+    assert NOT_FOUND in response.content.decode()
+
+
+def test_an_address_on_another_network_is_not_verified_by_a_handle_elsewhere(client, cast):
+    # An impostor page on Facebook with the same name as INE's X account is not INE's.
+    NetworkFactory(code="facebook", name="Facebook", handle_prefix="", url_hosts="facebook.com,fb.com")
+    response = _lookup(client, "https://www.facebook.com/INEPrueba")
+    assert response.context["results"] == []
+    assert NOT_FOUND in response.content.decode()
+
+
+@pytest.mark.parametrize("status", ["requested", "approved", "closed"])
+def test_requested_approved_and_closed_accounts_are_never_shown(client, cast, status):
+    AccountFactory(organ=cast.organ, network=cast.network, handle="INEEnTramite", status=status)
+    for q in ("INEEnTramite", "@INEEnTramite", "https://x.com/INEEnTramite"):
+        response = _lookup(client, q)
+        assert response.context["results"] == []
+        results_part = response.content.decode().split("</form>", 1)[1]  # after the search box
+        assert "INEEnTramite" not in results_part
+        assert NOT_FOUND in results_part
+
+
+def test_a_compromised_account_is_shown_with_a_warning(client, cast):
+    services.change_account_status(account_id=cast.account.pk, to_status="compromised", by=cast.admin)
+    body = _lookup(client, "@INEPrueba").content.decode()
+    assert "Cuenta institucional del INE" in body
+    assert "Atención: esta cuenta está en proceso de recuperación por un acceso no autorizado." in body
+
+
+def test_an_official_account_is_labelled_and_listed(client, cast):
+    Account.objects.filter(pk=cast.account.pk).update(is_official=True)
+    response = _lookup(client, "INEPrueba")
+    body = response.content.decode()
+    assert "Cuenta oficial del Instituto Nacional Electoral" in body
+    assert [a.pk for a in response.context["official_accounts"]] == [cast.account.pk]
+
+
+def test_a_query_too_short_finds_nothing(client, cast):
+    AccountFactory(organ=cast.organ, network=cast.network, handle="I")
+    assert _lookup(client, "I").context["results"] == []
+
+
+def test_the_lookup_page_without_a_query_shows_no_verdict(client, cast):
+    response = client.get(reverse("accounts:public_lookup"))
+    assert response.status_code == 200
+    assert response.context["results"] is None
+    assert NOT_FOUND not in response.content.decode()
