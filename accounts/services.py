@@ -122,6 +122,9 @@ def update_account_details(*, account_id: int, by: User, **fields) -> Account:
     account = Account.objects.select_for_update().select_related("network").get(pk=account_id)
     if not (access.can_operate_account(by, account) or access.is_cncs(by) or by.is_superuser):
         raise PermissionDenied(_("No administra esta cuenta."))
+    if "handle" in fields:
+        # "@INEJalisco" and "INEJalisco" are the same handle: no change, no history row.
+        fields["handle"] = account.network.normalize_handle(fields["handle"])
     changed = [f for f, v in fields.items() if getattr(account, f) != v]
     if not changed:
         return account
