@@ -405,6 +405,14 @@ def test_unchanged_details_write_no_history(cast):
     assert cast.account.history.count() == before
 
 
+def test_typing_the_handle_with_its_prefix_is_not_a_change(cast):
+    before = cast.account.history.count()
+    services.update_account_details(account_id=cast.account.pk, by=cast.admin, handle="@INEPrueba")
+    assert cast.account.history.count() == before
+    cast.account.refresh_from_db()
+    assert cast.account.handle == "INEPrueba"
+
+
 def test_status_changes_appear_in_history_with_who(cast):
     services.change_account_status(account_id=cast.account.pk, to_status="compromised", by=cast.admin)
     record = cast.account.history.first()
