@@ -725,3 +725,44 @@ def test_racing_activations_write_one_audit_row():
     assert isinstance(next(r for r in results if r != "won"), InvalidTransition)
     change = AccountStatusChange.objects.get(account=account)
     assert (change.from_status, change.to_status) == ("approved", "active")
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_sweeps_at_once_flag_and_notify_once():
+    from accounts import access
+
+    now = timezone.now()
+    account = AccountFactory(status=Account.Status.ACTIVE, last_activity_at=now - timedelta(days=365))
+    cncs = UserFactory(groups=[access.Group.CNCS])
+    barrier = threading.Barrier(2)
+    real_atomic = transaction.atomic
+    flagged: list[object] = []
+
+    waited = threading.local()
+
+    def atomic_after_both_read(*args, **kwargs):
+        # Both sweeps have read the same candidate before either claims it.
+        if not getattr(waited, "done", False):
+            waited.done = True
+            barrier.wait(timeout=10)
+        return real_atomic(*args, **kwargs)
+
+    def sweep():
+        try:
+            flagged.append(services.flag_abandoned_accounts(now))
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+            flagged.append(exc)
+        finally:
+            connection.close()
+
+    with mock.patch.object(services.transaction, "atomic", atomic_after_both_read):
+        threads = [threading.Thread(target=sweep) for _ in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=30)
+    assert sorted(flagged) == [0, 1]
+    assert Notification.objects.filter(recipient=cncs, kind="account.possibly_abandoned").count() == 1
+    account.refresh_from_db()
+    assert account.flagged_abandoned_at == now
