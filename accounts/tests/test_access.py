@@ -276,6 +276,12 @@ def test_filtering_by_the_other_organ_gives_nothing(client, cast, fmt):
         assert "INEPrueba" not in response.content.decode()
 
 
+def test_an_invalid_filter_says_why_nothing_is_listed(client, cast):
+    client.force_login(cast.other_titular)
+    response = client.get(reverse("accounts:list") + f"?organ={cast.organ.pk}")
+    assert "Seleccione una opción válida." in response.content.decode()
+
+
 def test_searching_for_the_other_organs_handle_gives_nothing(client, cast):
     client.force_login(cast.other_titular)
     assert _listed(client.get(reverse("accounts:list") + "?q=INEPrueba")) == set()
