@@ -97,13 +97,12 @@ class PasswordRotationForm(forms.Form):
 
 
 class AccountDetailsForm(forms.ModelForm):
+    # Declared so an address typed without a scheme is read as https:// (Django 6 default).
+    url = forms.URLField(label=_("Dirección"), max_length=300, required=False, assume_scheme="https")
+
     class Meta:
         model = Account
         fields = ["name", "handle", "url", "registration_email", "attention_hours", "verification_status"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["url"].assume_scheme = "https"
 
 
 class DesignationForm(forms.Form):

@@ -84,6 +84,12 @@ def deliver_email(notification_id: int) -> bool:
     if claimed != 1:
         return False  # someone else has it, or it is not due: both fine
     n = Notification.objects.select_related("recipient").get(pk=notification_id)
+    if not n.recipient.is_active:
+        # Deactivated since the event: keep the in-app row, send nothing to a former colleague.
+        Notification.objects.filter(pk=n.pk).update(
+            email_status=Notification.EmailStatus.FAILED, email_last_error=_("La persona destinataria está inactiva.")
+        )
+        return False
     link = f"{settings.SITE_URL}{n.url}" if n.url else settings.SITE_URL
     message = _(
         "%(body)s\n\nConsulte el detalle en: %(link)s\n\n— Sistema de redes sociales institucionales del INE"

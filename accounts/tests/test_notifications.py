@@ -423,3 +423,15 @@ def test_an_email_is_delivered_through_the_real_redis_broker(mailoutbox):
     assert row.email_status == SENT, row.email_last_error
     assert row.email_attempts == 1
     assert [(m.subject, m.to) for m in mailoutbox] == [("Entregado por Redis", ["por_redis@ine.mx"])]
+
+
+def test_email_is_not_sent_to_a_recipient_deactivated_after_the_event(cast, mailoutbox):
+    from accounts.notifications import deliver_email, notify
+
+    [n] = notify([cast.admin], kind="test", title="Aviso", body="Cuerpo")
+    cast.admin.is_active = False
+    cast.admin.save(update_fields=["is_active"])
+    assert deliver_email(n.pk) is False
+    n.refresh_from_db()
+    assert n.email_status == Notification.EmailStatus.FAILED
+    assert mailoutbox == []

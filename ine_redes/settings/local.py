@@ -5,3 +5,5 @@ from .base import env
 
 DEBUG = env.bool("DEBUG", default=True)
 SECRET_KEY = env("SECRET_KEY", default="django-insecure-development-only-never-in-production")
+# runserver serves static files from the app folders; no collectstatic on a laptop.
+WHITENOISE_AUTOREFRESH = DEBUG

@@ -14,3 +14,5 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 REQUIRE_SERVICES = env.bool("REQUIRE_SERVICES", default=False)
+# Tests never collect static files; don't warn that STATIC_ROOT is missing.
+WHITENOISE_AUTOREFRESH = True
