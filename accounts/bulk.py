@@ -10,14 +10,78 @@ of queries.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
-from django.db import transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from .models import Designation, Notification, Organ, User
 from .notifications import enqueue_email_delivery
+
+
+def _array_literal(values: Iterable) -> str:
+    """A PostgreSQL array literal: one string the server parses in one go."""
+    items = []
+    for value in values:
+        if value is None:
+            items.append("NULL")
+        elif isinstance(value, bool):
+            items.append("t" if value else "f")
+        elif isinstance(value, int):
+            items.append(str(value))
+        else:
+            text = value.isoformat() if isinstance(value, datetime) else str(value)
+            items.append('"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"')
+    return "{" + ",".join(items) + "}"
+
+
+def insert_rows(
+    model: type[models.Model], fields: Sequence[str], rows: Sequence[Sequence], constants: dict | None = None
+) -> list[int]:
+    """INSERT many rows without a model instance per row; returns their primary keys.
+
+    ``fields`` name the columns that vary (by attname, e.g. ``recipient_id``); ``constants``
+    hold values shared by every row; any other column gets its field default. On PostgreSQL
+    each varying column travels as a single array literal and the rows come out of
+    ``unnest()``: ``bulk_create`` would build a model and adapt every value of every row,
+    and the server would parse tens of thousands of ``VALUES`` tuples — most of a large
+    sweep's time. Elsewhere (SQLite on a laptop) this is ``bulk_create``.
+    """
+    if not rows:
+        return []
+    meta = model._meta
+    constants = dict(constants or {})
+    for field in meta.concrete_fields:
+        if field.primary_key or field.attname in fields or field.attname in constants or field.name in constants:
+            continue
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            constants[field.attname] = timezone.now()
+        else:
+            constants[field.attname] = field.get_default()
+    if connection.vendor != "postgresql":
+        created = model.objects.bulk_create(
+            [model(**constants, **dict(zip(fields, row, strict=True))) for row in rows], batch_size=2000
+        )
+        return [obj.pk for obj in created]
+    qn = connection.ops.quote_name
+    varying = [meta.get_field(name) for name in fields]
+    fixed = [(meta.get_field(name), value) for name, value in constants.items()]
+    columns = ", ".join(qn(f.column) for f in [*varying, *(f for f, _ in fixed)])
+    aliases = [f"c{i}" for i in range(len(varying))]
+    select = ", ".join([*aliases, *(f"%s::{f.db_type(connection)}" for f, _ in fixed)])
+    arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in varying)
+    sql = (
+        f"INSERT INTO {qn(meta.db_table)} ({columns}) SELECT {select} "
+        f"FROM unnest({arrays}) AS rows({', '.join(aliases)}) RETURNING {qn(meta.pk.column)}"
+    )
+    # Placeholders in SQL order: the constants in the SELECT list, then the arrays.
+    params = [f.get_db_prep_save(value, connection) for f, value in fixed]
+    params += [_array_literal(column) for column in zip(*rows, strict=True)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
 
 
 @dataclass(frozen=True)
@@ -29,32 +93,28 @@ class Message:
     url: str = ""
 
 
-def notify_many(messages: Iterable[Message]) -> list[Notification]:
-    """``notify()`` for many messages: one INSERT for all of them, one hand-off after commit."""
-    now = timezone.now()
+def notify_many(messages: Iterable[Message]) -> list[int]:
+    """``notify()`` for many messages: one INSERT for all of them, one hand-off after commit.
+    Returns the new notifications' ids."""
     rows = []
     for message in messages:
         seen: set[int] = set()
+        title = message.title[:200]
         for user in message.recipients:
             if user is None or not user.is_active or user.pk in seen:
                 continue
             seen.add(user.pk)
-            rows.append(
-                Notification(
-                    recipient_id=user.pk,
-                    kind=message.kind,
-                    title=message.title[:200],
-                    body=message.body,
-                    url=message.url,
-                    created_at=now,
-                    email_next_attempt_at=now,
-                )
-            )
-    created = Notification.objects.bulk_create(rows, batch_size=2000)
-    ids = [n.pk for n in created]
+            rows.append((user.pk, message.kind, title, message.body, message.url))
+    now = timezone.now()
+    ids = insert_rows(
+        Notification,
+        ["recipient_id", "kind", "title", "body", "url"],
+        rows,
+        constants={"created_at": now, "email_next_attempt_at": now},
+    )
     if ids:
         transaction.on_commit(lambda: enqueue_email_delivery(ids))
-    return created
+    return ids
 
 
 def administrators_by_organ(organ_ids: Iterable[int]) -> dict[int, list[User]]:

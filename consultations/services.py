@@ -13,6 +13,7 @@ import logging
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import filetype
@@ -27,7 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts import access
-from accounts.bulk import Message, administrators_by_organ, notify_many
+from accounts.bulk import Message, administrators_by_organ, insert_rows, notify_many
 from accounts.models import Account, LogEntry, User
 from accounts.notifications import notify
 from accounts.services import add_log_entry
@@ -79,10 +80,10 @@ def reminder_reached(due_at: datetime, now: datetime) -> int | None:
     return min(reached) if reached else None
 
 
-def format_time_left(delta: timedelta) -> str:
+def format_time_left(delta: timedelta, template: str | None = None) -> str:
     minutes = max(int(delta.total_seconds() // 60), 0)
     hours, minutes = divmod(minutes, 60)
-    return _("%(hours)s h %(minutes)02d min") % {"hours": hours, "minutes": minutes}
+    return (template or _("%(hours)s h %(minutes)02d min")) % {"hours": hours, "minutes": minutes}
 
 
 def local(moment: datetime) -> str:
@@ -201,7 +202,7 @@ def open_consultation(
     return consultation
 
 
-def _organ_side(consultation: Consultation, admins: list[User]) -> list[User]:
+def _organ_side(consultation: Consultation | Claimed, admins: list[User]) -> list[User]:
     """Who hears about a consultation on the organ's side: whoever asked, and the organ's
     current administrators, who may have to act on it in their absence."""
     return [consultation.requested_by, *admins]
@@ -314,7 +315,18 @@ def send_user_notice(*, consultation_id: int, by: User, text: str, link: str = "
 # --- Sweeps -------------------------------------------------------------------------------
 
 
-def _claim(candidates, order_by: str, batch_size: int, **changes) -> tuple[int, list[Consultation]]:
+@dataclass
+class Claimed:
+    """A claimed row, read as a tuple: a batch of a thousand needs no model graph per row."""
+
+    pk: int
+    due_at: datetime
+    kind: str
+    account: Account
+    requested_by: User
+
+
+def _claim(candidates, order_by: str, batch_size: int, **changes) -> tuple[int, list[Claimed]]:
     """Claim up to ``batch_size`` rows of ``candidates`` for this transaction.
 
     The SELECT … FOR UPDATE SKIP LOCKED (PostgreSQL) lets a second worker take other rows
@@ -333,10 +345,20 @@ def _claim(candidates, order_by: str, batch_size: int, **changes) -> tuple[int, 
         return len(ids), []
     rows = list(
         Consultation.objects.filter(pk__in=ids, claim_token=token)
-        .select_related("account__organ", "account__network", "requested_by")
         .order_by("due_at", "pk")
+        .values_list("pk", "due_at", "kind", "account_id", "requested_by_id")
     )
-    return len(ids), rows
+    accounts = Account.objects.select_related("organ", "network").in_bulk({r[3] for r in rows})
+    people = User.objects.in_bulk({r[4] for r in rows})
+    return len(ids), [Claimed(pk, due_at, kind, accounts[a], people[u]) for pk, due_at, kind, a, u in rows]
+
+
+def _detail_urls():
+    """``reverse()`` once per batch, not once per row: a thousand calls cost more than the
+    batch's SQL. The sentinel is replaced by each consultation's id."""
+    sentinel = "987654321"
+    head, tail = reverse("consultations:detail", args=[int(sentinel)]).split(sentinel)
+    return lambda pk: f"{head}{pk}{tail}"
 
 
 def _sweep(batch, now: datetime | None, batch_size: int | None) -> int:
@@ -363,11 +385,27 @@ def _expire_batch(now: datetime, batch_size: int) -> tuple[int, int]:
         )
         if not rows:
             return seen, 0
-        ConsultationEvent.objects.bulk_create(
-            [ConsultationEvent(consultation=c, kind=ConsultationEvent.Kind.EXPIRED, at=c.due_at) for c in rows]
+        insert_rows(
+            ConsultationEvent,
+            ["consultation_id", "at"],
+            [(c.pk, c.due_at) for c in rows],
+            constants={"kind": ConsultationEvent.Kind.EXPIRED},
         )
         admins = administrators_by_organ({c.account.organ_id for c in rows})
         cncs = list(access.cncs_users())
+        # Translated once per batch; formatted per row.
+        title_text = _("Consulta #%(pk)s vencida sin respuesta: %(organ)s")
+        organ_text = _(
+            "Comunicación Social no respondió en %(hours)s horas la consulta #%(pk)s sobre la cuenta "
+            "%(account)s; el plazo venció el %(due)s. En la consulta encontrará el texto para indicar a "
+            "la persona usuaria que puede obtener la información por INETEL o la Plataforma Nacional de "
+            "Transparencia; al registrarlo como enviado queda en la bitácora."
+        )
+        cncs_text = _(
+            "El plazo de %(hours)s horas para responder la consulta #%(pk)s de %(organ)s sobre la cuenta "
+            "%(account)s venció el %(due)s sin respuesta."
+        )
+        url_for = _detail_urls()
         messages = []
         for c in rows:
             params = {
@@ -377,36 +415,10 @@ def _expire_batch(now: datetime, batch_size: int) -> tuple[int, int]:
                 "due": local(c.due_at),
                 "hours": settings.CONSULTATION_HOURS,
             }
-            url = reverse("consultations:detail", args=[c.pk])
-            title = _("Consulta #%(pk)s vencida sin respuesta: %(organ)s") % params
-            messages.append(
-                Message(
-                    recipients=_organ_side(c, admins.get(c.account.organ_id, [])),
-                    kind="consultation.expired",
-                    title=title,
-                    body=_(
-                        "Comunicación Social no respondió en %(hours)s horas la consulta #%(pk)s sobre la cuenta "
-                        "%(account)s; el plazo venció el %(due)s. En la consulta encontrará el texto para indicar a "
-                        "la persona usuaria que puede obtener la información por INETEL o la Plataforma Nacional de "
-                        "Transparencia; al registrarlo como enviado queda en la bitácora."
-                    )
-                    % params,
-                    url=url,
-                )
-            )
-            messages.append(
-                Message(
-                    recipients=cncs,
-                    kind="consultation.expired",
-                    title=title,
-                    body=_(
-                        "El plazo de %(hours)s horas para responder la consulta #%(pk)s de %(organ)s sobre la cuenta "
-                        "%(account)s venció el %(due)s sin respuesta."
-                    )
-                    % params,
-                    url=url,
-                )
-            )
+            url, title = url_for(c.pk), title_text % params
+            organ_side = _organ_side(c, admins.get(c.account.organ_id, []))
+            messages.append(Message(organ_side, "consultation.expired", title, organ_text % params, url))
+            messages.append(Message(cncs, "consultation.expired", title, cncs_text % params, url))
         notify_many(messages)
     logger.info("Consultations expired: %d", len(rows))
     return seen, len(rows)
@@ -433,49 +445,51 @@ def _remind_batch(now: datetime, batch_size: int) -> tuple[int, int]:
             Consultation.objects.filter(pk__in=ids).update(next_reminder_at=F("due_at") - timedelta(hours=hours))
         # A threshold already reminded (the configuration changed) is not reminded again.
         already = set(
-            ConsultationEvent.objects.filter(consultation__in=rows, kind=ConsultationEvent.Kind.REMINDER).values_list(
-                "consultation_id", "hours_left"
-            )
+            ConsultationEvent.objects.filter(
+                consultation_id__in=[c.pk for c in rows], kind=ConsultationEvent.Kind.REMINDER
+            ).values_list("consultation_id", "hours_left")
         )
         events, messages = [], []
         cncs = list(access.cncs_users())
+        # Translated once per batch; formatted per row.
+        left_text = _("%(hours)s h %(minutes)02d min")
+        body_text = _(
+            "La consulta #%(pk)s de %(organ)s sobre la cuenta %(account)s (%(kind)s) vence el %(due)s; quedan %(left)s."
+        )
+        kinds = {value: str(label).lower() for value, label in Consultation.Kind.choices}
+        titles = {
+            hours: ngettext(
+                "Queda %(hours)s hora para responder la consulta #%(pk)s",
+                "Quedan %(hours)s horas para responder la consulta #%(pk)s",
+                hours,
+            )
+            for hours in reminder_thresholds()
+        }
+        url_for = _detail_urls()
         for c in rows:
             hours = reminder_reached(c.due_at, now)
             if hours is None or (c.pk, hours) in already:
                 continue
-            left = format_time_left(c.due_at - now)
-            events.append(
-                ConsultationEvent(
-                    consultation=c, kind=ConsultationEvent.Kind.REMINDER, at=now, hours_left=hours, note=left
-                )
-            )
+            left = format_time_left(c.due_at - now, left_text)
+            events.append((c.pk, hours, left))
             params = {
                 "pk": c.pk,
                 "account": c.account,
                 "organ": c.account.organ,
-                "kind": c.get_kind_display().lower(),
+                "kind": kinds[c.kind],
                 "due": local(c.due_at),
                 "left": left,
+                "hours": hours,
             }
             messages.append(
-                Message(
-                    recipients=cncs,
-                    kind="consultation.reminder",
-                    title=ngettext(
-                        "Queda %(hours)s hora para responder la consulta #%(pk)s",
-                        "Quedan %(hours)s horas para responder la consulta #%(pk)s",
-                        hours,
-                    )
-                    % {"hours": hours, "pk": c.pk},
-                    body=_(
-                        "La consulta #%(pk)s de %(organ)s sobre la cuenta %(account)s (%(kind)s) vence el %(due)s; "
-                        "quedan %(left)s."
-                    )
-                    % params,
-                    url=reverse("consultations:detail", args=[c.pk]),
-                )
+                Message(cncs, "consultation.reminder", titles[hours] % params, body_text % params, url_for(c.pk))
             )
-        ConsultationEvent.objects.bulk_create(events)
+        insert_rows(
+            ConsultationEvent,
+            ["consultation_id", "hours_left", "note"],
+            events,
+            constants={"kind": ConsultationEvent.Kind.REMINDER, "at": now},
+        )
         notify_many(messages)
     logger.info("Consultation reminders sent: %d", len(events))
     return seen, len(events)

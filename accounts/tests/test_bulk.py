@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from accounts import access
-from accounts.bulk import Message, administrators_by_organ, notify_many, people_by_organ
+from accounts.bulk import Message, administrators_by_organ, insert_rows, notify_many, people_by_organ
 from accounts.models import Designation, Notification, Organ, User
 
 pytestmark = pytest.mark.django_db
@@ -47,8 +47,7 @@ def test_notify_many_skips_inactive_and_repeated_recipients(cast):
             Message(recipients=[cast.admin, cast.cncs], kind="k", title="Dos", body="b", url="/x/"),
         ]
     )
-    assert len(created) == 3
-    assert all(n.pk for n in created)
+    assert sorted(created) == sorted(Notification.objects.values_list("pk", flat=True))
     assert sorted(Notification.objects.values_list("title", "recipient__username")) == [
         ("Dos", "admin_titular"),
         ("Dos", "cncs"),
@@ -61,3 +60,34 @@ def test_notify_many_hands_the_emails_over_after_commit(cast, django_capture_on_
         notify_many([Message(recipients=[cast.admin, cast.cncs], kind="k", title="Aviso", body="Cuerpo")])
     assert sorted(m.to[0] for m in mailoutbox) == ["admin_titular@ine.mx", "cncs@ine.mx"]
     assert set(Notification.objects.values_list("email_status", flat=True)) == {Notification.EmailStatus.SENT}
+
+
+AWKWARD = [
+    "comillas \"dobles\" y 'simples'",
+    "diagonal invertida \\ y \\\\ doble",
+    "llaves {a,b} y comas, NULL, null",
+    "",
+    "saltos\nde línea\ty tabuladores",
+    "acentos: ñandú, pingüino, ¿qué?, ¡sí! 🗳️",
+]
+
+
+def test_insert_rows_keeps_every_value_intact(cast):
+    now = timezone.now()
+    ids = insert_rows(
+        Notification,
+        ["recipient_id", "title", "body", "url"],
+        [(cast.admin.pk, text[:200], text, f"/x/{i}/") for i, text in enumerate(AWKWARD)],
+        constants={"kind": "prueba", "created_at": now, "email_next_attempt_at": now},
+    )
+    assert len(ids) == len(AWKWARD)
+    stored = Notification.objects.filter(pk__in=ids).order_by("pk")
+    assert [n.body for n in stored] == AWKWARD
+    assert {(n.kind, n.email_status, n.email_attempts, n.read_at, n.created_at) for n in stored} == {
+        ("prueba", Notification.EmailStatus.PENDING, 0, None, now)
+    }
+
+
+def test_insert_rows_of_nothing_does_nothing(django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert insert_rows(Notification, ["recipient_id"], []) == []
