@@ -40,3 +40,9 @@ test: lint
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache
+
+# Times the deadline sweeps on PostgreSQL: 100,000 open consultations, 10,000 due. The
+# data lives in a throwaway database (ine_redes_bench) created and dropped by the command.
+.PHONY: bench-sweeps
+bench-sweeps: install
+	$(BIN)/python manage.py bench_sweeps $(BENCH_ARGS)
