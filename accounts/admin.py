@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -17,9 +18,14 @@ from .models import (
     User,
 )
 
+# Addresses typed without a scheme are read as https:// (Django 6's default, no warning).
+HTTPS_URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
+
 
 class ReadOnlyAdmin(admin.ModelAdmin):
     """Audit records are read, never edited or deleted, even by a superuser."""
+
+    formfield_overrides = HTTPS_URL_FIELDS
 
     def has_add_permission(self, request):
         return False
@@ -76,6 +82,7 @@ class StatusChangeInline(admin.TabularInline):
 
 @admin.register(Account)
 class AccountAdmin(SimpleHistoryAdmin):
+    formfield_overrides = HTTPS_URL_FIELDS
     list_display = ["name", "display_handle", "network", "organ", "status", "verification_status", "is_official"]
     list_filter = ["status", "network", "verification_status", "is_official", "organ__kind", "organ__entidad"]
     search_fields = ["name", "handle", "url", "organ__name"]
