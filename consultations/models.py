@@ -123,8 +123,7 @@ class Consultation(models.Model):
         return self.due_at - timezone.now()
 
     def allowed_answers(self) -> list[tuple[str, str]]:
-        allowed = self.ANSWERS_BY_KIND[self.kind]
-        return [(value, label) for value, label in self.Answer.choices if value in allowed]
+        return [(value, self.Answer(value).label) for value in self.ANSWERS_BY_KIND[self.kind]]
 
 
 def attachment_path(instance: ConsultationAttachment, filename: str) -> str:

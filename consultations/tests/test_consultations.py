@@ -258,3 +258,14 @@ def test_no_notice_while_the_consultation_is_open(cast, open_consultation):
 def test_only_the_organs_administrators_send_the_notice(cast, expired, who):
     with pytest.raises(PermissionDenied):
         services.send_user_notice(consultation_id=expired.pk, by=getattr(cast, who), text="Texto")
+
+
+@pytest.mark.parametrize(
+    ("kind", "answers"),
+    [
+        (Consultation.Kind.PERTINENCE, ["publish", "publish_with_changes", "do_not_publish"]),
+        (Consultation.Kind.INFORMATION, ["information_provided", "do_not_publish"]),
+    ],
+)
+def test_the_answers_offered_fit_the_question_in_the_usual_order(open_consultation, kind, answers):
+    assert [value for value, _ in open_consultation(kind=kind).allowed_answers()] == answers
