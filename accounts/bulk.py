@@ -66,12 +66,20 @@ def insert_rows(
         )
         return [obj.pk for obj in created]
     qn = connection.ops.quote_name
+
+    def array_type(field) -> str:
+        # An explicit cast to varchar(n) would silently truncate; through text, the
+        # assignment to the column refuses an over-long value as bulk_create would.
+        if isinstance(field, models.CharField | models.TextField):
+            return "text"
+        return field.db_type(connection)
+
     varying = [meta.get_field(name) for name in fields]
     fixed = [(meta.get_field(name), value) for name, value in constants.items()]
     columns = ", ".join(qn(f.column) for f in [*varying, *(f for f, _ in fixed)])
     aliases = [f"c{i}" for i in range(len(varying))]
     select = ", ".join([*aliases, *(f"%s::{f.db_type(connection)}" for f, _ in fixed)])
-    arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in varying)
+    arrays = ", ".join(f"%s::{array_type(f)}[]" for f in varying)
     sql = (
         f"INSERT INTO {qn(meta.db_table)} ({columns}) SELECT {select} "
         f"FROM unnest({arrays}) AS rows({', '.join(aliases)}) RETURNING {qn(meta.pk.column)}"

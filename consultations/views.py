@@ -71,9 +71,9 @@ def queue(request):
 
 @login_required
 def consultation_new(request):
-    accounts = access.accounts_open_to_consult(request.user)
     if not access.can_open(request.user):
         raise PermissionDenied(_("Solo los administradores designados de un órgano consultan a Comunicación Social."))
+    accounts = access.accounts_open_to_consult(request.user)
     initial = {}
     if request.GET.get("cuenta", "").isdigit():
         initial["account"] = request.GET["cuenta"]

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from django.db import DataError, transaction
 from django.utils import timezone
 
 from accounts import access
@@ -91,3 +92,12 @@ def test_insert_rows_keeps_every_value_intact(cast):
 def test_insert_rows_of_nothing_does_nothing(django_assert_num_queries):
     with django_assert_num_queries(0):
         assert insert_rows(Notification, ["recipient_id"], []) == []
+
+
+@pytest.mark.postgres
+def test_insert_rows_refuses_an_over_long_value_instead_of_truncating_it(cast):
+    with pytest.raises(DataError), transaction.atomic():
+        insert_rows(
+            Notification, ["recipient_id", "title", "body", "url"], [(cast.admin.pk, "T", "B", "/" + "x" * 600)]
+        )
+    assert not Notification.objects.exists()

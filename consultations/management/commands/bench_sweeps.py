@@ -55,7 +55,8 @@ class Command(BaseCommand):
         self.create_database(url, name)
         try:
             env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "ine_redes.settings.local"}
-            command = [sys.executable, sys.argv[0], "bench_sweeps", "--inner", "--database-url", url]
+            manage = str(settings.BASE_DIR / "manage.py")
+            command = [sys.executable, manage, "bench_sweeps", "--inner", "--database-url", url]
             command += ["--open", str(options["open"]), "--due", str(options["due"])]
             if options["batch_size"]:
                 command += ["--batch-size", str(options["batch_size"])]
