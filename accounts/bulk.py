@@ -1,24 +1,15 @@
-"""Batch forms of ``notifications.notify`` and of the recipient lists in ``access``.
+"""Fast multi-row INSERT for sweeps that write thousands of rows in one transaction.
 
-A sweep handles up to a thousand deadlines in one transaction. Asking the database for
-each one's recipients, or inserting each one's notifications separately, would make its
-query count grow with its rows. These functions apply the same rules as their
-one-at-a-time originals (``tests/test_bulk.py`` checks that they agree) in a fixed number
-of queries.
+Used by ``notifications.notify_many``; the batch recipient lookups live in ``access``.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import connection, models, transaction
+from django.db import connection, models
 from django.utils import timezone
-
-from .models import Designation, Notification, Organ, User
-from .notifications import enqueue_email_delivery
 
 
 def _array_literal(values: Iterable) -> str:
@@ -90,60 +81,3 @@ def insert_rows(
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [row[0] for row in cursor.fetchall()]
-
-
-@dataclass(frozen=True)
-class Message:
-    recipients: Iterable[User]
-    kind: str
-    title: str
-    body: str
-    url: str = ""
-
-
-def notify_many(messages: Iterable[Message]) -> list[int]:
-    """``notify()`` for many messages: one INSERT for all of them, one hand-off after commit.
-    Returns the new notifications' ids."""
-    rows = []
-    for message in messages:
-        seen: set[int] = set()
-        title = message.title[:200]
-        for user in message.recipients:
-            if user is None or not user.is_active or user.pk in seen:
-                continue
-            seen.add(user.pk)
-            rows.append((user.pk, message.kind, title, message.body, message.url))
-    now = timezone.now()
-    ids = insert_rows(
-        Notification,
-        ["recipient_id", "kind", "title", "body", "url"],
-        rows,
-        constants={"created_at": now, "email_next_attempt_at": now},
-    )
-    if ids:
-        transaction.on_commit(lambda: enqueue_email_delivery(ids))
-    return ids
-
-
-def administrators_by_organ(organ_ids: Iterable[int]) -> dict[int, list[User]]:
-    """``access.organ_administrators(organ)`` for many organs, in one query."""
-    result: dict[int, list[User]] = defaultdict(list)
-    designations = (
-        Designation.objects.filter(organ_id__in=set(organ_ids), ends_at__isnull=True, user__is_active=True)
-        .select_related("user")
-        .order_by("organ_id", "role")
-    )
-    for designation in designations:
-        result[designation.organ_id].append(designation.user)
-    return result
-
-
-def people_by_organ(organ_ids: Iterable[int]) -> dict[int, list[User]]:
-    """``access.organ_people(organ)`` (its titular and administrators) for many organs, in two queries."""
-    organ_ids = set(organ_ids)
-    result = administrators_by_organ(organ_ids)
-    heads = Organ.objects.filter(pk__in=organ_ids, head__is_active=True).select_related("head")
-    for organ in heads:
-        if all(user.pk != organ.head_id for user in result[organ.pk]):
-            result[organ.pk].insert(0, organ.head)
-    return result

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -17,12 +18,22 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .bulk import insert_rows
 from .models import Notification, User
 
 logger = logging.getLogger(__name__)
 
 STALE_CLAIM = timedelta(minutes=15)
 MAX_BACKOFF = timedelta(hours=6)
+
+
+@dataclass(frozen=True)
+class Message:
+    recipients: Iterable[User]
+    kind: str
+    title: str
+    body: str
+    url: str = ""
 
 
 def notify(
@@ -34,29 +45,32 @@ def notify(
     url: str = "",
 ) -> list[Notification]:
     """Write one in-app notification per distinct active recipient; e-mail after commit."""
-    seen: set[int] = set()
+    ids = notify_many([Message(recipients=recipients, kind=kind, title=title, body=body, url=url)])
+    return list(Notification.objects.filter(pk__in=ids).order_by("pk")) if ids else []
+
+
+def notify_many(messages: Iterable[Message]) -> list[int]:
+    """``notify()`` for many messages: one INSERT for all of them, one hand-off after commit.
+    Returns the new notifications' ids."""
     rows = []
+    for message in messages:
+        seen: set[int] = set()
+        title = message.title[:200]
+        for user in message.recipients:
+            if user is None or not user.is_active or user.pk in seen:
+                continue
+            seen.add(user.pk)
+            rows.append((user.pk, message.kind, title, message.body, message.url))
     now = timezone.now()
-    for user in recipients:
-        if user is None or not user.is_active or user.pk in seen:
-            continue
-        seen.add(user.pk)
-        rows.append(
-            Notification(
-                recipient=user,
-                kind=kind,
-                title=title[:200],
-                body=body,
-                url=url,
-                created_at=now,
-                email_next_attempt_at=now,
-            )
-        )
-    created = Notification.objects.bulk_create(rows)
-    ids = [n.pk for n in created]
+    ids = insert_rows(
+        Notification,
+        ["recipient_id", "kind", "title", "body", "url"],
+        rows,
+        constants={"created_at": now, "email_next_attempt_at": now},
+    )
     if ids:
         transaction.on_commit(lambda: enqueue_email_delivery(ids))
-    return created
+    return ids
 
 
 def enqueue_email_delivery(ids: list[int]) -> None:

@@ -23,8 +23,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import access
-from .bulk import Message, administrators_by_organ, notify_many, people_by_organ
+from .access import administrators_by_organ, people_by_organ
 from .models import Account, PasswordReminder
+from .notifications import Message, notify_many
 
 logger = logging.getLogger(__name__)
 

@@ -28,9 +28,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts import access
-from accounts.bulk import Message, administrators_by_organ, insert_rows, notify_many
+from accounts.access import administrators_by_organ
+from accounts.bulk import insert_rows
 from accounts.models import Account, LogEntry, User
-from accounts.notifications import notify
+from accounts.notifications import Message, notify, notify_many
 from accounts.services import add_log_entry
 
 from .models import Consultation, ConsultationAttachment, ConsultationEvent

@@ -5,8 +5,10 @@ from django.db import DataError, transaction
 from django.utils import timezone
 
 from accounts import access
-from accounts.bulk import Message, administrators_by_organ, insert_rows, notify_many, people_by_organ
+from accounts.access import administrators_by_organ, people_by_organ
+from accounts.bulk import insert_rows
 from accounts.models import Designation, Notification, Organ, User
+from accounts.notifications import Message, notify_many
 
 pytestmark = pytest.mark.django_db
 
