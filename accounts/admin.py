@@ -14,6 +14,7 @@ from .models import (
     Notification,
     Organ,
     OutOfOfficePeriod,
+    PasswordReminder,
     PasswordRotation,
     User,
 )
@@ -143,3 +144,10 @@ class NotificationAdmin(ReadOnlyAdmin):
     list_display = ["title", "recipient", "kind", "created_at", "read_at", "email_status", "email_attempts"]
     list_filter = ["email_status", "kind"]
     search_fields = ["title", "recipient__username", "recipient__email"]
+
+
+@admin.register(PasswordReminder)
+class PasswordReminderAdmin(ReadOnlyAdmin):
+    list_display = ["account", "due_on", "stage", "sent_at", "recipients"]
+    list_filter = ["stage", "due_on"]
+    search_fields = ["account__name", "account__handle"]
