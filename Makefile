@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install migrate lint format bench clean
+.PHONY: run test install migrate lint format clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
