@@ -32,26 +32,43 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
-class AccountFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Buscar"), method="search")
-    organ = django_filters.ModelChoiceFilter(label=_("Órgano"), queryset=Organ.objects.none())
-    entidad = django_filters.ModelChoiceFilter(
-        label=_("Entidad"), queryset=Entidad.objects.all(), field_name="organ__entidad"
-    )
-    network = django_filters.ModelChoiceFilter(label=_("Red social"), queryset=Network.objects.all())
-    status = django_filters.ChoiceFilter(label=_("Estado"), choices=Account.Status.choices)
+class OrganScopedFilter(django_filters.FilterSet):
+    """Search and organ / entidad / network filters over a user's visible accounts.
 
-    class Meta:
-        model = Account
-        fields = ["q", "organ", "entidad", "network", "status"]
+    ``organs`` is the user's visible organs, so the organ list never names another's.
+    """
+
+    q = django_filters.CharFilter(label=_("Buscar"), method="search")
+    organ = django_filters.ModelChoiceFilter(label=_("Órgano"), queryset=Organ.objects.none(), empty_label=_("Todos"))
+    entidad = django_filters.ModelChoiceFilter(
+        label=_("Entidad"), queryset=Entidad.objects.all(), field_name="organ__entidad", empty_label=_("Todas")
+    )
+    network = django_filters.ModelChoiceFilter(
+        label=_("Red social"), queryset=Network.objects.all(), empty_label=_("Todas")
+    )
 
     def __init__(self, *args, organs=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["organ"].queryset = organs if organs is not None else Organ.objects.all()
+        self.filters["organ"].queryset = organs if organs is not None else Organ.objects.none()
 
     def search(self, queryset, name, value):
         value = value.strip().lstrip("@")
         return queryset.filter(Q(name__icontains=value) | Q(handle__icontains=value) | Q(organ__name__icontains=value))
+
+    def filtered(self):
+        """The filtered queryset. An invalid filter (an organ the user may not see, an unknown
+        status) matches nothing: django-filter would silently drop it and list everything."""
+        if not self.is_bound:
+            return self.queryset
+        return self.qs if self.is_valid() else self.queryset.none()
+
+
+class AccountFilter(OrganScopedFilter):
+    status = django_filters.ChoiceFilter(label=_("Estado"), choices=Account.Status.choices, empty_label=_("Todos"))
+
+    class Meta:
+        model = Account
+        fields = ["q", "organ", "entidad", "network", "status"]
 
 
 class LogEntryForm(forms.Form):

@@ -58,10 +58,7 @@ def account_list(request):
     user = request.user
     accounts = access.accounts_visible_to(user).select_related("organ", "organ__entidad", "network")
     account_filter = AccountFilter(request.GET or None, queryset=accounts, organs=access.organs_visible_to(user))
-    if account_filter.is_bound:
-        # An invalid filter (an organ the user may not see, an unknown status) matches
-        # nothing; django-filter would silently drop it and list everything visible.
-        accounts = account_filter.qs if account_filter.is_valid() else accounts.none()
+    accounts = account_filter.filtered()
     if request.GET.get("formato") == "csv":
         return _accounts_csv(accounts)
     page = Paginator(accounts, PAGE_SIZE).get_page(request.GET.get("pagina"))

@@ -302,6 +302,10 @@ def test_the_page_filters_by_organ(client, cast, statuses):
     assert handles(page(client, cast.cncs, f"?organ={cast.other_organ.pk}")) == {"OtraCuenta"}
 
 
+def test_an_organ_filter_outside_the_users_scope_matches_nothing(client, cast, statuses):
+    assert handles(page(client, cast.admin, f"?organ={cast.other_organ.pk}")) == set()
+
+
 def test_the_pages_query_count_does_not_grow_with_its_rows(client, cast, statuses, django_assert_max_num_queries):
     client.force_login(cast.cncs)
     for _ in range(30):
