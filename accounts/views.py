@@ -71,6 +71,11 @@ def account_list(request):
     )
 
 
+def _spreadsheet_safe(text: str) -> str:
+    """Free text a spreadsheet would run as a formula (=, +, -, @) is quoted as text."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 def _accounts_csv(accounts):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
@@ -100,7 +105,7 @@ def _accounts_csv(accounts):
                 a.organ.name,
                 a.organ.entidad.name if a.organ.entidad else "",
                 a.network.name,
-                a.name,
+                _spreadsheet_safe(a.name),
                 a.display_handle,
                 a.url,
                 a.get_status_display(),

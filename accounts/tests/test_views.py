@@ -475,3 +475,12 @@ def test_the_lookup_page_without_a_query_shows_no_verdict(client, cast):
     assert response.status_code == 200
     assert response.context["results"] is None
     assert NOT_FOUND not in response.content.decode()
+
+
+def test_csv_export_quotes_a_name_a_spreadsheet_would_run_as_a_formula(client, cast):
+    Account.objects.filter(pk=cast.account.pk).update(name='=HYPERLINK("http://malo.example","clic")')
+    client.force_login(cast.admin)
+    response = client.get(reverse("accounts:list"), {"formato": "csv"})
+    body = response.content.decode("utf-8-sig")
+    assert "'=HYPERLINK" in body
+    assert ",=HYPERLINK" not in body
