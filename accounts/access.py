@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
@@ -83,8 +83,12 @@ def administered_organ_ids(user: User) -> frozenset[int]:
         return frozenset()
     cached = getattr(user, "_ine_administered", None)
     if cached is None:
+        # A designation counts only while its person still belongs to the organ (§5.1):
+        # moving someone to another organ takes the old organ's accounts away at once.
         cached = frozenset(
-            Designation.objects.filter(user=user, ends_at__isnull=True).values_list("organ_id", flat=True)
+            Designation.objects.filter(user=user, ends_at__isnull=True, organ_id=user.organ_id).values_list(
+                "organ_id", flat=True
+            )
         )
         user._ine_administered = cached
     return cached
@@ -147,8 +151,9 @@ def get_organ_for(user: User, pk: int) -> Organ:
 
 
 def can_operate_account(user: User, account: Account) -> bool:
-    """Bitácora entries, out-of-office periods, password rotations: the organ's administrators."""
-    return account.is_live and account.organ_id in administered_organ_ids(user)
+    """Bitácora entries, out-of-office periods, password rotations, consultations, the
+    account's public details: the organ's administrators, on an account that exists."""
+    return account.is_operated and account.organ_id in administered_organ_ids(user)
 
 
 def can_designate(user: User, organ: Organ) -> bool:
@@ -177,13 +182,15 @@ def committee_users() -> QuerySet[User]:
 
 
 def organ_administrators(organ: Organ) -> QuerySet[User]:
-    return User.objects.filter(is_active=True, designations__organ=organ, designations__ends_at__isnull=True).distinct()
+    return User.objects.filter(
+        is_active=True, organ=organ, designations__organ=organ, designations__ends_at__isnull=True
+    ).distinct()
 
 
 def organ_people(organ: Organ) -> QuerySet[User]:
     """The organ's titular and its current administrators."""
     return User.objects.filter(
-        Q(headed_organ=organ) | Q(designations__organ=organ, designations__ends_at__isnull=True),
+        Q(headed_organ=organ) | Q(organ=organ, designations__organ=organ, designations__ends_at__isnull=True),
         is_active=True,
     ).distinct()
 
@@ -195,7 +202,9 @@ def administrators_by_organ(organ_ids: Iterable[int]) -> dict[int, list[User]]:
     """``access.organ_administrators(organ)`` for many organs, in one query."""
     result: dict[int, list[User]] = defaultdict(list)
     designations = (
-        Designation.objects.filter(organ_id__in=set(organ_ids), ends_at__isnull=True, user__is_active=True)
+        Designation.objects.filter(
+            organ_id__in=set(organ_ids), ends_at__isnull=True, user__is_active=True, user__organ_id=F("organ_id")
+        )
         .select_related("user")
         .order_by("organ_id", "role")
     )

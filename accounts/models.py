@@ -216,6 +216,8 @@ class Account(models.Model):
         Status.COMPROMISED: {Status.ACTIVE, Status.CLOSED},
         Status.CLOSED: set(),
     }
+    # Accounts that exist on the network and are operated (and verifiable by the public).
+    OPERATED_STATUSES = (Status.ACTIVE, Status.COMPROMISED)
 
     organ = models.ForeignKey(
         Organ, verbose_name=_("órgano responsable"), on_delete=models.PROTECT, related_name="accounts"
@@ -277,6 +279,10 @@ class Account(models.Model):
     @property
     def is_live(self) -> bool:
         return self.status != self.Status.CLOSED
+
+    @property
+    def is_operated(self) -> bool:
+        return self.status in self.OPERATED_STATUSES
 
     def clean(self) -> None:
         errors: dict[str, list] = {}

@@ -30,7 +30,7 @@ from .notifications import Message, notify_many
 logger = logging.getLogger(__name__)
 
 # Accounts whose password matters: the ones that exist on the network and are operated.
-LIVE_STATUSES = (Account.Status.ACTIVE, Account.Status.COMPROMISED)
+LIVE_STATUSES = Account.OPERATED_STATUSES
 
 
 class RotationState(models.TextChoices):

@@ -68,9 +68,7 @@ def find_public_accounts(query: str) -> QuerySet[Account]:
     ("https://x.com/INEMexico") matches only on the network that owns that domain.
     """
     query = (query or "").strip()
-    live = Account.objects.filter(status__in=[Account.Status.ACTIVE, Account.Status.COMPROMISED]).select_related(
-        "organ", "network"
-    )
+    live = Account.objects.filter(status__in=Account.OPERATED_STATUSES).select_related("organ", "network")
     if len(query) < 2:
         return live.none()
     looks_like_url = "://" in query or "/" in query

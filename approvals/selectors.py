@@ -47,9 +47,7 @@ def organs_with_requests(qs: QuerySet[AccountRequest]) -> QuerySet[Organ]:
 
 def closable_accounts(organ: Organ, user: User) -> QuerySet[Account]:
     """The organ's accounts a closing may name: live ones the user can see."""
-    return accounts_access.accounts_visible_to(user).filter(
-        organ=organ, status__in=[Account.Status.ACTIVE, Account.Status.COMPROMISED]
-    )
+    return accounts_access.accounts_visible_to(user).filter(organ=organ, status__in=Account.OPERATED_STATUSES)
 
 
 def awaiting_mailbox(user: User) -> QuerySet[AccountRequest]:

@@ -308,3 +308,11 @@ def test_the_database_still_accepts_new_entries(cast, entry):
         [cast.account.pk, cast.admin.pk],
     )
     assert LogEntry.objects.count() == 2
+
+
+@pytest.mark.parametrize("status", [Account.Status.REQUESTED, Account.Status.APPROVED])
+def test_an_account_not_yet_on_the_network_takes_no_entries(cast, status):
+    account = AccountFactory(organ=cast.organ, network=cast.network, status=status, handle="", url="")
+    with pytest.raises(PermissionDenied):
+        services.add_log_entry(account_id=account.pk, by=cast.admin, kind="publication", text="Texto")
+    assert not LogEntry.objects.filter(account=account).exists()

@@ -372,3 +372,23 @@ def test_coverage_query_count_does_not_grow_with_organs(cast, django_assert_max_
     with django_assert_max_num_queries(3):
         gaps = selectors.coverage_gaps()
     assert len(gaps) == 21
+
+
+def test_an_administrator_moved_to_another_organ_loses_the_old_organs_accounts_at_once(client, cast):
+    cast.admin.organ = cast.other_organ
+    cast.admin.save()
+    client.force_login(cast.admin)
+    assert client.get(reverse("accounts:detail", args=[cast.account.pk])).status_code == 404
+    assert client.get(reverse("accounts:log_add", args=[cast.account.pk])).status_code == 404
+    with pytest.raises(PermissionDenied):
+        services.add_log_entry(account_id=cast.account.pk, by=cast.admin, kind="publication", text="Texto")
+
+
+def test_an_administrator_moved_to_another_organ_is_no_longer_notified_for_it(cast):
+    from accounts import access
+
+    cast.suplente.organ = cast.other_organ
+    cast.suplente.save()
+    assert set(access.organ_administrators(cast.organ)) == {cast.admin}
+    assert cast.suplente not in access.organ_people(cast.organ)
+    assert access.administrators_by_organ([cast.organ.pk])[cast.organ.pk] == [cast.admin]

@@ -26,6 +26,7 @@ PRODUCTION_ENV = {
     "DATABASE_URL": "postgres://ine:secreto@db.interno:5432/ine_redes",
     "REDIS_URL": "redis://redis.interno:6379/0",
     "EMAIL_URL": "smtp+tls://avisos:secreto@smtp.ine.mx:587",
+    "SITE_URL": "https://redes.ine.mx",
 }
 
 
@@ -61,7 +62,9 @@ def test_a_weak_secret_key_fails_the_deployment_checks():
     assert "security.W009" in result.stderr + result.stdout
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "EMAIL_URL"])
+@pytest.mark.parametrize(
+    "missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "EMAIL_URL", "SITE_URL"]
+)
 def test_production_without_a_required_variable_fails_loudly(missing):
     result = _run(["manage.py", "check"], **_production(**{missing: None}))
     assert result.returncode != 0
@@ -178,3 +181,13 @@ def test_load_demo_is_idempotent(demo):
     assert (User.objects.count(), Account.objects.count(), LogEntry.objects.count(), AuthGroup.objects.count()) == (
         counts
     )
+
+
+def test_a_secret_key_starting_with_a_dollar_sign_is_read_verbatim():
+    # django-environ would read "$…" as the name of another variable and fail.
+    result = _run(
+        ["manage.py", "shell", "-c", "from django.conf import settings; print(settings.SECRET_KEY)"],
+        **_production(SECRET_KEY="$" + get_random_secret_key()),
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1].startswith("$")

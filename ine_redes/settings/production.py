@@ -1,10 +1,11 @@
 """Production: PostgreSQL, Redis, gunicorn. Secrets have no default; a missing one fails."""
 
 from .base import *  # noqa: F401,F403
-from .base import env
+from .base import env, raw_secret
 
 DEBUG = False
-SECRET_KEY = env("SECRET_KEY")  # no default: ImproperlyConfigured when missing
+SECRET_KEY = raw_secret("SECRET_KEY")  # no default: ImproperlyConfigured when missing
+SITE_URL = env("SITE_URL")  # links in e-mails must not point at localhost
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
