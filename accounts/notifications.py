@@ -54,6 +54,9 @@ def notify_many(messages: Iterable[Message]) -> list[int]:
     Returns the new notifications' ids."""
     rows = []
     for message in messages:
+        if message.url and (not message.url.startswith("/") or message.url.startswith("//")):
+            # Links are to this site's own pages (reverse()); never an outside address.
+            raise ValueError(f"Notification links must be site paths, not {message.url!r}")
         seen: set[int] = set()
         title = message.title[:200]
         for user in message.recipients:

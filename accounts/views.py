@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -102,18 +103,21 @@ def _accounts_csv(accounts):
     for a in accounts.iterator(chunk_size=500):
         writer.writerow(
             [
-                a.organ.name,
-                a.organ.entidad.name if a.organ.entidad else "",
-                a.network.name,
-                _spreadsheet_safe(a.name),
-                a.display_handle,
-                a.url,
-                a.get_status_display(),
-                a.get_verification_status_display(),
-                _("Sí") if a.is_official else _("No"),
-                fmt(a.last_password_rotation_at),
-                a.password_rotation_due_on or "",
-                fmt(a.last_activity_at),
+                _spreadsheet_safe(str(cell))
+                for cell in (
+                    a.organ.name,
+                    a.organ.entidad.name if a.organ.entidad else "",
+                    a.network.name,
+                    a.name,
+                    a.display_handle,
+                    a.url,
+                    a.get_status_display(),
+                    a.get_verification_status_display(),
+                    _("Sí") if a.is_official else _("No"),
+                    fmt(a.last_password_rotation_at),
+                    a.password_rotation_due_on or "",
+                    fmt(a.last_activity_at),
+                )
             ]
         )
     return response
@@ -313,7 +317,9 @@ def inbox(request):
 def notification_open(request, pk: int):
     notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
     notifications.mark_read(request.user, [notification.pk])
-    return redirect(notification.url or "accounts:inbox")
+    if notification.url and url_has_allowed_host_and_scheme(notification.url, allowed_hosts=None):
+        return redirect(notification.url)
+    return redirect("accounts:inbox")
 
 
 @login_required

@@ -182,7 +182,7 @@ class AccountRequest(models.Model):
 
     @property
     def folio(self) -> str:
-        year = (self.created_at or timezone.now()).year
+        year = timezone.localtime(self.created_at or timezone.now()).year  # the year in Mexico City
         return f"SOL-{year}-{self.pk or 0:05d}"
 
     @property

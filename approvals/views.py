@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import mimetypes
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -19,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import access as accounts_access
 from accounts import selectors as accounts_selectors
+from accounts.files import private_file_response
 from accounts.forms import add_service_errors
 from accounts.models import Designation, Organ
 
@@ -387,32 +386,18 @@ def request_detail(request, pk: int):
     return render(request, "approvals/request_detail.html", _request_context(request, req))
 
 
-def _private_file(file, *, filename: str, as_attachment: bool) -> FileResponse:
-    if not file:
-        raise Http404(_("La solicitud no tiene ese documento."))
-    try:
-        handle = file.open("rb")
-    except FileNotFoundError:
-        raise Http404(_("El documento no está disponible."))
-    content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
-    response = FileResponse(handle, content_type=content_type, as_attachment=as_attachment, filename=filename)
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
 @login_required
 @xframe_options_sameorigin  # the dashboard shows the oficio beside the decision
 def oficio(request, pk: int):
     """The signed oficio, only for people who may see the request; never a public URL."""
     req = access.get_request_for(request.user, pk)
-    return _private_file(req.oficio, filename=f"oficio-{req.folio}.pdf", as_attachment=False)
+    return private_file_response(req.oficio, filename=f"oficio-{req.folio}.pdf", as_attachment=False)
 
 
 @login_required
 def identity_material(request, pk: int):
     req = access.get_request_for(request.user, pk)
     extension = "." + req.identity_material.name.rsplit(".", 1)[-1] if req.identity_material else ""
-    return _private_file(
+    return private_file_response(
         req.identity_material, filename=f"identidad-grafica-{req.folio}{extension}", as_attachment=True
     )

@@ -7,12 +7,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import access as account_access
+from accounts.files import private_file_response
 from accounts.forms import add_service_errors
 
 from . import access, services
@@ -165,10 +165,6 @@ def attachment_download(request, pk: int, attachment_pk: int):
     """Attachments live outside any public URL; only who sees the consultation reads them."""
     consultation = access.get_consultation_for(request.user, pk)
     attachment = get_object_or_404(consultation.attachments, pk=attachment_pk)
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError:
-        raise Http404(_("El archivo ya no está disponible."))
-    return FileResponse(
-        handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
+    return private_file_response(
+        attachment.file, filename=attachment.original_name, as_attachment=True, content_type=attachment.content_type
     )

@@ -245,7 +245,7 @@ def test_other_organs_account_never_appears_in_an_outsiders_list(client, cast):
 def test_other_organs_account_never_appears_in_an_outsiders_csv(client, cast):
     client.force_login(cast.other_admin)
     response = client.get(reverse("accounts:list") + "?formato=csv")
-    assert _csv_handles(response) == ["@OtraCuenta"]
+    assert _csv_handles(response) == ["'@OtraCuenta"]
 
 
 def test_other_organs_account_never_appears_on_an_outsiders_home(client, cast):

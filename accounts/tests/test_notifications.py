@@ -435,3 +435,20 @@ def test_email_is_not_sent_to_a_recipient_deactivated_after_the_event(cast, mail
     n.refresh_from_db()
     assert n.email_status == Notification.EmailStatus.FAILED
     assert mailoutbox == []
+
+
+@pytest.mark.parametrize("url", ["https://malo.example/", "//malo.example/x", "javascript:alert(1)"])
+def test_a_notification_link_must_be_a_path_of_this_site(cast, url):
+    from accounts.notifications import notify
+
+    with pytest.raises(ValueError):
+        notify([cast.admin], kind="test", title="Aviso", body="Cuerpo", url=url)
+    assert not Notification.objects.filter(recipient=cast.admin, kind="test").exists()
+
+
+def test_opening_a_notification_with_an_outside_link_stays_on_the_site(client, cast):
+    n = Notification.objects.create(recipient=cast.admin, kind="test", title="Aviso", body="x", url="//malo.example/")
+    client.force_login(cast.admin)
+    response = client.get(reverse("accounts:notification", args=[n.pk]))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:inbox")

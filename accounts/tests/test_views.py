@@ -364,7 +364,7 @@ def test_the_csv_has_a_header_and_only_the_visible_accounts(client, cast, catalo
             "",
             "X (Twitter)",
             cast.account.name,
-            "@INEPrueba",
+            "'@INEPrueba",
             "https://x.com/INEPrueba",
             "Activa",
             "Sin solicitar",
@@ -379,7 +379,7 @@ def test_the_csv_has_a_header_and_only_the_visible_accounts(client, cast, catalo
 def test_the_csv_follows_the_filters(client, cast, catalogue):
     client.force_login(cast.cncs)
     rows = _csv(client.get(reverse("accounts:list") + f"?entidad={catalogue.jalisco.pk}&formato=csv"))
-    assert sorted(r[4] for r in rows[1:]) == ["@INEJalisco", "INE.Jalisco"]
+    assert sorted(r[4] for r in rows[1:]) == ["'@INEJalisco", "INE.Jalisco"]
     assert {r[1] for r in rows[1:]} == {"Jalisco"}
 
 
@@ -477,10 +477,12 @@ def test_the_lookup_page_without_a_query_shows_no_verdict(client, cast):
     assert NOT_FOUND not in response.content.decode()
 
 
-def test_csv_export_quotes_a_name_a_spreadsheet_would_run_as_a_formula(client, cast):
+def test_csv_export_quotes_every_cell_a_spreadsheet_would_run_as_a_formula(client, cast):
     Account.objects.filter(pk=cast.account.pk).update(name='=HYPERLINK("http://malo.example","clic")')
     client.force_login(cast.admin)
     response = client.get(reverse("accounts:list"), {"formato": "csv"})
-    body = response.content.decode("utf-8-sig")
-    assert "'=HYPERLINK" in body
-    assert ",=HYPERLINK" not in body
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    header, row = rows[0], rows[1]
+    assert row[header.index("Nombre")] == '\'=HYPERLINK("http://malo.example","clic")'
+    assert row[header.index("Usuario")] == "'@INEPrueba"
+    assert row[header.index("Órgano")] == cast.organ.name
