@@ -156,6 +156,21 @@ def can_operate_account(user: User, account: Account) -> bool:
     return account.is_operated and account.organ_id in administered_organ_ids(user)
 
 
+# An account's identity (handle, address, registration mailbox) was approved by CNCS and
+# provisioned by UNICOM, and the public lookup trusts it: only CNCS changes it. The
+# organ's administrators keep the operational details current.
+OPERATOR_EDITABLE_FIELDS = ("name", "attention_hours", "verification_status")
+CNCS_EDITABLE_FIELDS = ("name", "handle", "url", "registration_email", "attention_hours", "verification_status")
+
+
+def editable_account_fields(user: User, account: Account) -> tuple[str, ...]:
+    if account.is_live and (user.is_superuser or is_cncs(user)):
+        return CNCS_EDITABLE_FIELDS
+    if can_operate_account(user, account):
+        return OPERATOR_EDITABLE_FIELDS
+    return ()
+
+
 def can_designate(user: User, organ: Organ) -> bool:
     """Only the organ's titular changes its administrators (§7.iv)."""
     return user.is_authenticated and (user.is_superuser or organ.head_id == user.pk)

@@ -121,6 +121,11 @@ class AccountDetailsForm(forms.ModelForm):
         model = Account
         fields = ["name", "handle", "url", "registration_email", "attention_hours", "verification_status"]
 
+    def __init__(self, *args, editable: tuple[str, ...] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in [f for f in self.fields if f not in editable]:
+            del self.fields[name]
+
 
 class DesignationForm(forms.Form):
     titular = forms.ModelChoiceField(label=_("Administrador titular"), queryset=User.objects.none())

@@ -118,10 +118,15 @@ def change_account_status(*, account_id: int, to_status: str, by: User | None, c
 
 @transaction.atomic
 def update_account_details(*, account_id: int, by: User, **fields) -> Account:
-    """Administrators keep their account's public data current (name, handle, hours…)."""
+    """Keep an account's details current; who may change which field is in ``access``."""
     account = Account.objects.select_for_update().select_related("network").get(pk=account_id)
-    if not (access.can_operate_account(by, account) or access.is_cncs(by) or by.is_superuser):
+    allowed = access.editable_account_fields(by, account)
+    if not allowed:
         raise PermissionDenied(_("No administra esta cuenta."))
+    if set(fields) - set(allowed):
+        raise PermissionDenied(
+            _("Solo Comunicación Social cambia el nombre de usuario, la dirección y el correo de registro.")
+        )
     if "handle" in fields:
         # "@INEJalisco" and "INEJalisco" are the same handle: no change, no history row.
         fields["handle"] = account.network.normalize_handle(fields["handle"])

@@ -133,6 +133,7 @@ def account_detail(request, pk: int):
     context = {
         "account": account,
         "can_operate": can_operate,
+        "can_edit": bool(access.editable_account_fields(request.user, account)),
         "designations": selectors.current_designations(account.organ),
         "entries": entries,
         "periods": account.out_of_office.select_related("monitor")[:20],
@@ -239,12 +240,15 @@ def password_rotation_add(request, pk: int):
 
 @login_required
 def account_edit(request, pk: int):
-    account = _operated_account(request, pk)
-    form = AccountDetailsForm(request.POST or None, instance=Account.objects.get(pk=account.pk))
+    account = access.get_account_for(request.user, pk)
+    editable = access.editable_account_fields(request.user, account)
+    if not editable:
+        raise PermissionDenied(_("No puede editar los datos de esta cuenta."))
+    form = AccountDetailsForm(request.POST or None, instance=Account.objects.get(pk=account.pk), editable=editable)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_account_details(
-                account_id=account.pk, by=request.user, **{f: form.cleaned_data[f] for f in form.Meta.fields}
+                account_id=account.pk, by=request.user, **{f: form.cleaned_data[f] for f in form.fields}
             )
         except ValidationError as exc:
             add_service_errors(form, exc)

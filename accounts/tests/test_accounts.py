@@ -407,7 +407,7 @@ def test_unchanged_details_write_no_history(cast):
 
 def test_typing_the_handle_with_its_prefix_is_not_a_change(cast):
     before = cast.account.history.count()
-    services.update_account_details(account_id=cast.account.pk, by=cast.admin, handle="@INEPrueba")
+    services.update_account_details(account_id=cast.account.pk, by=cast.cncs, handle="@INEPrueba")
     assert cast.account.history.count() == before
     cast.account.refresh_from_db()
     assert cast.account.handle == "INEPrueba"
@@ -441,7 +441,7 @@ def test_the_detail_page_shows_who_changed_what(client, cast):
 
 
 def test_the_edit_form_refuses_a_bad_address_in_spanish(client, cast):
-    client.force_login(cast.admin)
+    client.force_login(cast.cncs)
     response = client.post(
         reverse("accounts:edit", args=[cast.account.pk]),
         {

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.messages import get_messages
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,6 +23,13 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def admin_client(client, cast):
     client.force_login(cast.admin)
+    return client
+
+
+@pytest.fixture
+def cncs_client(client, cast):
+    """CNCS changes an account's identity (handle, address, registration mailbox)."""
+    client.force_login(cast.cncs)
     return client
 
 
@@ -214,8 +222,8 @@ def _edit_data(**overrides):
     } | overrides
 
 
-def test_a_valid_edit_is_saved(admin_client, cast):
-    response = admin_client.post(
+def test_a_valid_edit_is_saved(cncs_client, cast):
+    response = cncs_client.post(
         reverse("accounts:edit", args=[cast.account.pk]), _edit_data(handle="@INEPruebaMX", url="x.com/INEPruebaMX")
     )
     assert response.status_code == 302
@@ -244,10 +252,10 @@ def test_a_valid_edit_is_saved(admin_client, cast):
     ],
     ids=["other_network_url", "http_url", "invalid_handle", "no_handle", "no_url", "gmail", "no_name", "taken"],
 )
-def test_a_bad_edit_shows_a_spanish_error_and_saves_nothing(admin_client, cast, overrides, field, error):
+def test_a_bad_edit_shows_a_spanish_error_and_saves_nothing(cncs_client, cast, overrides, field, error):
     before = _account_row(cast.account)
     history = cast.account.history.count()
-    response = admin_client.post(reverse("accounts:edit", args=[cast.account.pk]), _edit_data(**overrides))
+    response = cncs_client.post(reverse("accounts:edit", args=[cast.account.pk]), _edit_data(**overrides))
     assert response.status_code == 200
     errors = response.context["form"].errors
     assert any(error in e for e in errors.get(field or "__all__", [])), errors
@@ -486,3 +494,22 @@ def test_csv_export_quotes_every_cell_a_spreadsheet_would_run_as_a_formula(clien
     assert row[header.index("Nombre")] == '\'=HYPERLINK("http://malo.example","clic")'
     assert row[header.index("Usuario")] == "'@INEPrueba"
     assert row[header.index("Órgano")] == cast.organ.name
+
+
+def test_an_administrator_edits_the_operational_details_only(admin_client, cast):
+    response = admin_client.get(reverse("accounts:edit", args=[cast.account.pk]))
+    assert set(response.context["form"].fields) == {"name", "attention_hours", "verification_status"}
+    response = admin_client.post(
+        reverse("accounts:edit", args=[cast.account.pk]),
+        _edit_data(handle="CuentaFalsa", url="https://x.com/CuentaFalsa", attention_hours="Diario de 8 a 20 h"),
+    )
+    assert response.status_code == 302
+    cast.account.refresh_from_db()
+    assert (cast.account.handle, cast.account.attention_hours) == ("INEPrueba", "Diario de 8 a 20 h")
+
+
+def test_the_service_refuses_an_identity_change_by_an_administrator(cast):
+    with pytest.raises(PermissionDenied):
+        services.update_account_details(account_id=cast.account.pk, by=cast.admin, handle="CuentaFalsa")
+    cast.account.refresh_from_db()
+    assert cast.account.handle == "INEPrueba"
