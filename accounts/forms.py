@@ -65,10 +65,13 @@ class OrganScopedFilter(django_filters.FilterSet):
 
 class AccountFilter(OrganScopedFilter):
     status = django_filters.ChoiceFilter(label=_("Estado"), choices=Account.Status.choices, empty_label=_("Todos"))
+    abandoned = django_filters.BooleanFilter(
+        label=_("Posiblemente abandonada"), field_name="flagged_abandoned_at", lookup_expr="isnull", exclude=True
+    )
 
     class Meta:
         model = Account
-        fields = ["q", "organ", "entidad", "network", "status"]
+        fields = ["q", "organ", "entidad", "network", "status", "abandoned"]
 
 
 class LogEntryForm(forms.Form):

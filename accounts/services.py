@@ -145,21 +145,18 @@ def flag_abandoned_accounts(now: datetime | None = None) -> int:
     """Flag active accounts with no bitácora activity for too long (§7.viii), once each."""
     now = now or timezone.now()
     limit = now - timedelta(days=settings.ABANDONED_ACCOUNT_DAYS)
-    candidates = list(
+    # The same condition finds the candidates and claims each one, so an entry or a closure
+    # committed in between is seen by the claim and the account is not flagged.
+    abandoned = (
         Account.objects.filter(status=Account.Status.ACTIVE, flagged_abandoned_at__isnull=True)
         .exclude(last_activity_at__gte=limit)
         .exclude(last_activity_at__isnull=True, activated_at__gte=limit)
-        .select_related("organ", "network")
     )
+    candidates = list(abandoned.select_related("organ", "network"))
     flagged = 0
     for account in candidates:
         with transaction.atomic():
-            if (
-                Account.objects.filter(pk=account.pk, flagged_abandoned_at__isnull=True).update(
-                    flagged_abandoned_at=now
-                )
-                != 1
-            ):
+            if abandoned.filter(pk=account.pk).update(flagged_abandoned_at=now) != 1:
                 continue
             flagged += 1
             notify(

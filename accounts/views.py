@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from datetime import date, datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -148,6 +149,23 @@ def account_detail(request, pk: int):
     return render(request, "accounts/account_detail.html", context)
 
 
+def _readable(field, value) -> str:
+    """A stored value as a person reads it: the label of a choice, Sí/No, a local date."""
+    if value is None or value == "":
+        return ""
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if field.is_relation:  # rare in an account's history (a change of organ or network)
+        return str(field.related_model._default_manager.filter(pk=value).first() or value)
+    if isinstance(value, bool):
+        return _("Sí") if value else _("No")
+    if isinstance(value, datetime):
+        return timezone.localtime(value).strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
 def _history_rows(account: Account, limit: int = 30) -> list[dict]:
     """Each historical version with what changed against the one before it."""
     records = list(account.history.select_related("history_user")[: limit + 1])
@@ -158,7 +176,13 @@ def _history_rows(account: Account, limit: int = 30) -> list[dict]:
             delta = newer.diff_against(older)
             for change in delta.changes:
                 field = Account._meta.get_field(change.field)
-                changes.append({"field": field.verbose_name, "old": change.old, "new": change.new})
+                changes.append(
+                    {
+                        "field": field.verbose_name,
+                        "old": _readable(field, change.old),
+                        "new": _readable(field, change.new),
+                    }
+                )
         rows.append({"record": newer, "changes": changes, "created": older is None})
     return rows[:limit]
 

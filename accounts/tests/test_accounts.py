@@ -766,3 +766,27 @@ def test_two_sweeps_at_once_flag_and_notify_once():
     assert Notification.objects.filter(recipient=cncs, kind="account.possibly_abandoned").count() == 1
     account.refresh_from_db()
     assert account.flagged_abandoned_at == now
+
+
+def test_an_entry_written_after_the_candidates_were_read_keeps_the_account_unflagged(cast):
+    """The claim re-checks activity: an account that came back to life is not flagged."""
+    from unittest import mock
+
+    from accounts.models import Notification
+
+    Account.objects.filter(pk=cast.account.pk).update(
+        last_activity_at=timezone.now() - timedelta(days=400), activated_at=timezone.now() - timedelta(days=500)
+    )
+    real_list = list
+
+    def list_then_activity(iterable):
+        rows = real_list(iterable)
+        if rows and isinstance(rows[0], Account):
+            Account.objects.filter(pk=cast.account.pk).update(last_activity_at=timezone.now())
+        return rows
+
+    with mock.patch("accounts.services.list", side_effect=list_then_activity, create=True):
+        services.flag_abandoned_accounts()
+    cast.account.refresh_from_db()
+    assert cast.account.flagged_abandoned_at is None
+    assert not Notification.objects.filter(kind="account.possibly_abandoned").exists()

@@ -513,3 +513,20 @@ def test_the_service_refuses_an_identity_change_by_an_administrator(cast):
         services.update_account_details(account_id=cast.account.pk, by=cast.admin, handle="CuentaFalsa")
     cast.account.refresh_from_db()
     assert cast.account.handle == "INEPrueba"
+
+
+def test_the_history_shows_values_as_people_read_them(client, cast):
+    services.change_account_status(account_id=cast.account.pk, to_status="compromised", by=cast.admin)
+    services.update_account_details(account_id=cast.account.pk, by=cast.admin, verification_status="verified")
+    client.force_login(cast.admin)
+    body = client.get(reverse("accounts:detail", args=[cast.account.pk])).content.decode()
+    assert "«Activa» → «Comprometida»" in body
+    assert "«Sin solicitar» → «Verificada»" in body
+    assert "«active»" not in body and "«not_requested»" not in body
+
+
+def test_the_list_filters_the_accounts_flagged_as_possibly_abandoned(client, cast):
+    Account.objects.filter(pk=cast.account.pk).update(flagged_abandoned_at=timezone.now())
+    client.force_login(cast.cncs)
+    response = client.get(reverse("accounts:list"), {"abandoned": "true"})
+    assert [a.pk for a in response.context["page"]] == [cast.account.pk]
