@@ -57,7 +57,7 @@ class EntidadAdmin(admin.ModelAdmin):
 
 
 @admin.register(Organ)
-class OrganAdmin(admin.ModelAdmin):
+class OrganAdmin(SimpleHistoryAdmin):
     list_display = ["code", "name", "kind", "entidad", "district_number", "head", "is_active"]
     list_filter = ["kind", "is_active", "entidad"]
     search_fields = ["code", "name", "acronym"]

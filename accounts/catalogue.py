@@ -141,7 +141,15 @@ def read_districts() -> list[tuple[int, str, int]]:
 
 
 def _upsert_organ(code: str, **fields) -> Organ:
-    organ, _ = Organ.objects.update_or_create(code=code, defaults=fields)
+    """Create or update by code; an unchanged organ is not saved (no empty history rows)."""
+    organ = Organ.objects.filter(code=code).first()
+    if organ is None:
+        return Organ.objects.create(code=code, **fields)
+    changed = [name for name, value in fields.items() if getattr(organ, name) != value]
+    if changed:
+        for name in changed:
+            setattr(organ, name, fields[name])
+        organ.save(update_fields=changed)
     return organ
 
 

@@ -79,6 +79,9 @@ class Organ(models.Model):
     )
     is_active = models.BooleanField(_("vigente"), default=True)
 
+    # Who heads an organ decides who administers its accounts: every change is kept.
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["kind", "entidad__code", "district_number", "name"]
         verbose_name = _("órgano responsable")

@@ -116,7 +116,7 @@ def can_edit(user: User, req: AccountRequest) -> bool:
 
 
 def can_withdraw(user: User, req: AccountRequest) -> bool:
-    return req.status in (Status.DRAFT, Status.SUBMITTED, Status.RETURNED) and is_organ_head(user, req.organ_id)
+    return req.status in AccountRequest.WITHDRAWABLE_STATUSES and is_organ_head(user, req.organ_id)
 
 
 def can_decide_request(user: User, req: AccountRequest) -> bool:

@@ -1,18 +1,16 @@
 from __future__ import annotations
 
-from datetime import timedelta
-
 import django_filters
 from django import forms
 from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.template.defaultfilters import filesizeformat
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts import selectors as accounts_selectors
 from accounts.models import Account, Entidad, Network, Organ, User
 
+from . import selectors
 from .models import AccountRequest
 from .uploads import validate_identity_material, validate_oficio
 
@@ -183,5 +181,4 @@ class RequestFilter(django_filters.FilterSet):
     def filter_overdue(self, queryset, name, value):
         if not value:
             return queryset
-        limit = timezone.now() - timedelta(days=settings.APPROVALS_REMINDER_AFTER_DAYS)
-        return queryset.filter(status=Status.SUBMITTED, submitted_at__lt=limit)
+        return queryset.filter(status=Status.SUBMITTED, submitted_at__lt=selectors.overdue_before())

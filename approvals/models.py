@@ -57,6 +57,8 @@ class AccountRequest(models.Model):
     # The statuses in which the request is still in progress (one per closing account).
     OPEN_STATUSES = (Status.DRAFT, Status.SUBMITTED, Status.RETURNED, Status.APPROVED, Status.MAILBOX_READY)
     EDITABLE_STATUSES = (Status.DRAFT, Status.RETURNED)
+    # Not yet decided by Comunicación Social: the titular may still withdraw it.
+    WITHDRAWABLE_STATUSES = (Status.DRAFT, Status.SUBMITTED, Status.RETURNED)
     # Statuses only reached through a decision or an action by someone: a CNCS decision
     # arriving after one of these is told who got there first.
     RESOLVED_STATUSES = (

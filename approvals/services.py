@@ -272,7 +272,7 @@ def withdraw_request(*, request_id: int, by: User, comment: str = "") -> Account
     with transaction.atomic():
         req = _lock(request_id)
         _require_head(by, req)
-        if req.status not in (Status.DRAFT, Status.SUBMITTED, Status.RETURNED):
+        if req.status not in AccountRequest.WITHDRAWABLE_STATUSES:
             raise _state_error(req, _("retirarla"))
         was_sent = req.status != Status.DRAFT
         _move(req, Status.WITHDRAWN, by, comment or _("Retirada por la persona titular del órgano."))

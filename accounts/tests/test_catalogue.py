@@ -58,3 +58,18 @@ def test_networks_are_a_catalogue_with_whatsapp_and_threads():
     assert {"x", "facebook", "youtube", "instagram", "tiktok", "threads", "whatsapp"} <= set(
         Network.objects.values_list("code", flat=True)
     )
+
+
+def test_loading_again_writes_no_history_for_unchanged_organs():
+    load_catalogue()
+    before = Organ.history.count()
+    load_catalogue()
+    assert Organ.history.count() == before
+
+
+def test_a_change_of_organ_head_is_kept_in_its_history(cast):
+    cast.organ.head = cast.admin
+    cast.organ._history_user = cast.cncs
+    cast.organ.save()
+    record = cast.organ.history.first()
+    assert (record.head_id, record.history_user) == (cast.admin.pk, cast.cncs)
