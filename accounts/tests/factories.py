@@ -79,3 +79,24 @@ class AccountFactory(factory.django.DjangoModelFactory):
 
 def designate(organ: Organ, user: User, role: str) -> Designation:
     return Designation.objects.create(organ=organ, user=user, role=role)
+
+
+# The roles of the standing cast (conftest.py's ``cast`` plus a superuser and the
+# anonymous public), walked by every app's access matrix.
+ROLES = [
+    "anonymous",
+    "titular",
+    "admin",
+    "suplente",
+    "staff",
+    "outsider",
+    "other_titular",
+    "other_admin",
+    "cncs",
+    "unicom",
+    "president",
+    "secretary",
+    "consejero",
+    "superuser",
+]
+LOGGED_IN = set(ROLES) - {"anonymous"}

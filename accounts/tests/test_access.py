@@ -19,27 +19,10 @@ from django.urls import reverse
 from accounts import services
 from accounts.models import Account, LogEntry, OutOfOfficePeriod, PasswordRotation
 from accounts.notifications import notify
-from accounts.tests.factories import AccountFactory, UserFactory
+from accounts.tests.factories import LOGGED_IN, ROLES, AccountFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-ROLES = [
-    "anonymous",
-    "titular",
-    "admin",
-    "suplente",
-    "staff",
-    "outsider",
-    "other_titular",
-    "other_admin",
-    "cncs",
-    "unicom",
-    "president",
-    "secretary",
-    "consejero",
-    "superuser",
-]
-LOGGED_IN = set(ROLES) - {"anonymous"}
 SEE_THE_ACCOUNT = {"titular", "admin", "suplente", "cncs", "unicom", "president", "secretary", "superuser"}
 OPERATE_THE_ACCOUNT = {"admin", "suplente"}
 EDIT_THE_ACCOUNT = OPERATE_THE_ACCOUNT | {"cncs", "superuser"}

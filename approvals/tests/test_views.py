@@ -10,30 +10,13 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Notification, PositionLevel
-from accounts.tests.factories import UserFactory
+from accounts.tests.factories import LOGGED_IN, ROLES, UserFactory
 from approvals import services
 from approvals.models import AccountRequest
 from approvals.tests import factories
 
 Status = AccountRequest.Status
 
-ROLES = [
-    "anonymous",
-    "titular",
-    "admin",
-    "suplente",
-    "staff",
-    "outsider",
-    "other_titular",
-    "other_admin",
-    "cncs",
-    "unicom",
-    "president",
-    "secretary",
-    "consejero",
-    "superuser",
-]
-LOGGED_IN = set(ROLES) - {"anonymous"}
 ORGAN_PEOPLE = {"titular", "admin", "suplente"}
 SEES_ALL = {"cncs", "president", "secretary", "superuser"}
 SEE_SENT = ORGAN_PEOPLE | SEES_ALL  # a sent request of the organ

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import LogEntry
-from accounts.tests.factories import AccountFactory, UserFactory
+from accounts.tests.factories import LOGGED_IN, ROLES, AccountFactory, UserFactory
 from consultations import services
 from consultations.models import Consultation
 
@@ -18,23 +18,6 @@ from .test_consultations import PDF
 
 pytestmark = pytest.mark.django_db
 
-ROLES = [
-    "anonymous",
-    "titular",
-    "admin",
-    "suplente",
-    "staff",
-    "outsider",
-    "other_titular",
-    "other_admin",
-    "cncs",
-    "unicom",
-    "president",
-    "secretary",
-    "consejero",
-    "superuser",
-]
-LOGGED_IN = set(ROLES) - {"anonymous"}
 SEE = {"titular", "admin", "suplente", "cncs", "superuser"}
 OPERATE = {"admin", "suplente"}
 LOGIN, OK, REDIRECT, FORBIDDEN, NOT_FOUND = "login", 200, 302, 403, 404
