@@ -111,16 +111,19 @@ def test_two_approvals_at_once_create_one_account(cast, two_cncs, slow):
 
 
 def test_a_decision_racing_a_withdrawal_leaves_one_outcome(cast, two_cncs, slow):
+    # A rejection is final, so whichever runs second must be refused. (A *return* racing a
+    # withdrawal may legitimately see both succeed one after the other: a returned request
+    # can still be withdrawn.)
     req = factories.opening(cast)
 
     results = run_together(
-        lambda: services.return_request(request_id=req.pk, by=two_cncs[0], comment="Corrija."),
+        lambda: services.reject_request(request_id=req.pk, by=two_cncs[0], reason="No procede."),
         lambda: services.withdraw_request(request_id=req.pk, by=cast.titular),
     )
 
     assert sorted(kind for kind, _ in results) == ["error", "ok"], results
     req.refresh_from_db()
-    assert req.status in (Status.RETURNED, Status.WITHDRAWN)
+    assert req.status in (Status.REJECTED, Status.WITHDRAWN)
     assert RequestTransition.objects.filter(request=req, from_status=Status.SUBMITTED).count() == 1
 
 
