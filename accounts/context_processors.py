@@ -12,4 +12,5 @@ def navigation(request):
         "nav_sees_all": access.sees_all_accounts(user),
         "nav_can_see_coverage": access.can_see_coverage(user),
         "nav_headed_organ_id": access.headed_organ_id(user),
+        "nav_has_organ": bool(access.organ_ids_of(user)),
     }
