@@ -32,6 +32,25 @@ KIND_SLUGS = {"apertura": Kind.OPENING, "cierre": Kind.CLOSING, "publicidad": Ki
 SLUG_OF_KIND = {kind: slug for slug, kind in KIND_SLUGS.items()}
 
 
+def _form_errors_text(form) -> str:
+    """A small form's errors as one flash message (these forms post from the detail page)."""
+    return " ".join(e for errors in form.errors.values() for e in errors)
+
+
+def _post_step(request, req, form, step, success: str):
+    """Validate a one-step form, run its service, flash the outcome, back to the request."""
+    if not form.is_valid():
+        messages.error(request, _form_errors_text(form))
+    else:
+        try:
+            step(request_id=req.pk, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, _error_text(exc))
+        else:
+            messages.success(request, success)
+    return redirect("approvals:detail", pk=req.pk)
+
+
 def _error_text(exc: ValidationError) -> str:
     """A service error as one sentence, naming the fields a dict of errors refers to."""
     if not hasattr(exc, "error_dict"):
@@ -288,7 +307,7 @@ def request_decide(request, pk: int):
     back = _next_url(request, reverse("approvals:detail", args=[req.pk]))
     form = DecisionForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, _form_errors_text(form))
         return redirect(back)
     decision, comment = form.cleaned_data["decision"], form.cleaned_data["comment"]
     try:
@@ -322,17 +341,13 @@ def record_mailbox(request, pk: int):
     req = access.get_request_for(request.user, pk)
     if not access.can_record_mailbox(request.user):
         raise PermissionDenied(_("Solo UNICOM registra el correo institucional aprovisionado."))
-    form = MailboxForm(request.POST)
-    if form.is_valid():
-        try:
-            services.record_mailbox(request_id=req.pk, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            messages.error(request, _error_text(exc))
-        else:
-            messages.success(request, _("Correo institucional registrado; se avisó al órgano."))
-    else:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-    return redirect("approvals:detail", pk=req.pk)
+    return _post_step(
+        request,
+        req,
+        MailboxForm(request.POST),
+        services.record_mailbox,
+        _("Correo institucional registrado; se avisó al órgano."),
+    )
 
 
 @login_required
@@ -364,17 +379,13 @@ def confirm_closure(request, pk: int):
     req = access.get_request_for(request.user, pk)
     if not access.is_organ_operator(request.user, req.organ_id):
         raise PermissionDenied(_("Solo la persona titular o los administradores del órgano confirman el cierre."))
-    form = ConfirmClosureForm(request.POST)
-    if form.is_valid():
-        try:
-            services.confirm_closure(request_id=req.pk, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            messages.error(request, _error_text(exc))
-        else:
-            messages.success(request, _("Cuenta cerrada; se informó al Comité."))
-    else:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-    return redirect("approvals:detail", pk=req.pk)
+    return _post_step(
+        request,
+        req,
+        ConfirmClosureForm(request.POST),
+        services.confirm_closure,
+        _("Cuenta cerrada; se informó al Comité."),
+    )
 
 
 # --- Detail and documents ---------------------------------------------------------------------
