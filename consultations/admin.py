@@ -2,6 +2,8 @@
 
 from django.contrib import admin
 
+from accounts.admin import ReadOnlyAdmin
+
 from .models import Consultation, ConsultationAttachment, ConsultationEvent
 
 
@@ -29,19 +31,10 @@ class AttachmentInline(ReadOnlyInline):
 
 
 @admin.register(Consultation)
-class ConsultationAdmin(admin.ModelAdmin):
+class ConsultationAdmin(ReadOnlyAdmin):
     list_display = ["pk", "account", "kind", "status", "submitted_at", "due_at", "answer", "requested_by"]
     list_filter = ["status", "kind", "answer", "account__organ__kind"]
     search_fields = ["question", "subject_text", "account__name", "account__handle", "account__organ__name"]
     date_hierarchy = "submitted_at"
     list_select_related = ["account__network", "requested_by"]
     inlines = [AttachmentInline, EventInline]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

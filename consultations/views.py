@@ -122,42 +122,50 @@ def consultation_detail(request, pk: int, answer_form=None, notice_form=None):
     return render(request, "consultations/consultation_detail.html", context)
 
 
-@login_required
-@require_POST
-def consultation_answer(request, pk: int):
-    consultation = access.get_consultation_for(request.user, pk)
-    form = AnswerForm(request.POST, consultation=consultation)
+def _post_step(request, consultation, form, step, success: str, form_name: str):
+    """Run a posted form's service; field errors go back on the detail page's form, any
+    other refusal (a state, a permission) is flashed."""
     if form.is_valid():
         try:
-            services.answer_consultation(consultation_id=consultation.pk, by=request.user, **form.cleaned_data)
+            step(consultation_id=consultation.pk, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
             if not hasattr(exc, "error_dict"):
                 messages.error(request, " ".join(exc.messages))
                 return redirect("consultations:detail", pk=consultation.pk)
             add_service_errors(form, exc)
         else:
-            messages.success(request, _("Respuesta registrada; se notificó al órgano."))
+            messages.success(request, success)
             return redirect("consultations:detail", pk=consultation.pk)
-    return consultation_detail(request, pk, answer_form=form)
+    return consultation_detail(request, consultation.pk, **{form_name: form})
+
+
+@login_required
+@require_POST
+def consultation_answer(request, pk: int):
+    consultation = access.get_consultation_for(request.user, pk)
+    form = AnswerForm(request.POST, consultation=consultation)
+    return _post_step(
+        request,
+        consultation,
+        form,
+        services.answer_consultation,
+        _("Respuesta registrada; se notificó al órgano."),
+        "answer_form",
+    )
 
 
 @login_required
 @require_POST
 def consultation_notice(request, pk: int):
     consultation = access.get_consultation_for(request.user, pk)
-    form = UserNoticeForm(request.POST)
-    if form.is_valid():
-        try:
-            services.send_user_notice(consultation_id=consultation.pk, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            if not hasattr(exc, "error_dict"):
-                messages.error(request, " ".join(exc.messages))
-                return redirect("consultations:detail", pk=consultation.pk)
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Aviso a la persona usuaria registrado en la bitácora de la cuenta."))
-            return redirect("consultations:detail", pk=consultation.pk)
-    return consultation_detail(request, pk, notice_form=form)
+    return _post_step(
+        request,
+        consultation,
+        UserNoticeForm(request.POST),
+        services.send_user_notice,
+        _("Aviso a la persona usuaria registrado en la bitácora de la cuenta."),
+        "notice_form",
+    )
 
 
 @login_required
