@@ -13,7 +13,7 @@ import time_machine
 from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, connection, models, transaction
+from django.db import IntegrityError, models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -31,6 +31,7 @@ from accounts.models import (
     User,
 )
 from accounts.services import InvalidTransition
+from accounts.tests.concurrency import run_together
 from accounts.tests.factories import AccountFactory, NetworkFactory, OrganFactory, UserFactory
 
 MEXICO = ZoneInfo("America/Mexico_City")
@@ -666,9 +667,7 @@ def test_the_beat_task_flags(cast):
 
 
 def _race(account_id: int, people: list[User], to_status: str) -> list[object]:
-    barrier = threading.Barrier(len(people))
-    results: list[object] = []
-    lock = threading.Lock()
+    """Each person asks for the same status at once: "won", or the exception they got."""
     real_full_clean = Account.full_clean
 
     def slow_full_clean(self, *args, **kwargs):
@@ -676,28 +675,12 @@ def _race(account_id: int, people: list[User], to_status: str) -> list[object]:
         real_full_clean(self, *args, **kwargs)
         threading.Event().wait(0.2)
 
-    def run(person):
-        try:
-            barrier.wait(timeout=10)
-            services.change_account_status(account_id=account_id, to_status=to_status, by=person)
-            outcome: object = "won"
-        except InvalidTransition as exc:
-            outcome = exc
-        except Exception as exc:  # noqa: BLE001 - report anything else as a failure below
-            outcome = exc
-        finally:
-            connection.close()
-        with lock:
-            results.append(outcome)
+    def change(person):
+        return lambda: services.change_account_status(account_id=account_id, to_status=to_status, by=person)
 
     with mock.patch.object(Account, "full_clean", slow_full_clean):
-        threads = [threading.Thread(target=run, args=(p,)) for p in people]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(timeout=30)
-    assert not any(t.is_alive() for t in threads)
-    return results
+        outcomes = run_together(*[change(p) for p in people], timeout=30)
+    return ["won" if kind == "ok" else value for kind, value in outcomes]
 
 
 @pytest.mark.postgres
@@ -737,7 +720,6 @@ def test_two_sweeps_at_once_flag_and_notify_once():
     cncs = UserFactory(groups=[access.Group.CNCS])
     barrier = threading.Barrier(2)
     real_atomic = transaction.atomic
-    flagged: list[object] = []
 
     waited = threading.local()
 
@@ -748,20 +730,9 @@ def test_two_sweeps_at_once_flag_and_notify_once():
             barrier.wait(timeout=10)
         return real_atomic(*args, **kwargs)
 
-    def sweep():
-        try:
-            flagged.append(services.flag_abandoned_accounts(now))
-        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
-            flagged.append(exc)
-        finally:
-            connection.close()
-
     with mock.patch.object(services.transaction, "atomic", atomic_after_both_read):
-        threads = [threading.Thread(target=sweep) for _ in range(2)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(timeout=30)
+        outcomes = run_together(*[lambda: services.flag_abandoned_accounts(now)] * 2, timeout=30)
+    flagged = [value for _, value in outcomes]
     assert sorted(flagged) == [0, 1]
     assert Notification.objects.filter(recipient=cncs, kind="account.possibly_abandoned").count() == 1
     account.refresh_from_db()

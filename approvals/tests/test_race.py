@@ -7,15 +7,14 @@ second decision arrives while the first transaction is still open.
 
 from __future__ import annotations
 
-import threading
 import time
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 
 from accounts.models import Account, Notification
 from accounts.notifications import notify as real_notify
+from accounts.tests.concurrency import run_together
 from accounts.tests.factories import UserFactory
 from approvals import services
 from approvals.models import AccountRequest, RequestTransition
@@ -29,28 +28,6 @@ Status = AccountRequest.Status
 def slow_notify(*args, **kwargs):
     time.sleep(0.3)
     return real_notify(*args, **kwargs)
-
-
-def run_together(*calls):
-    """Start every call at the same moment, each in its own thread and connection."""
-    barrier = threading.Barrier(len(calls))
-    results: list[tuple[str, object]] = [("", None)] * len(calls)
-
-    def worker(index, call):
-        try:
-            barrier.wait()
-            results[index] = ("ok", call())
-        except Exception as exc:  # noqa: BLE001 - the loser's exception is the result
-            results[index] = ("error", exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
 
 
 @pytest.fixture

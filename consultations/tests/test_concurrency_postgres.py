@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accounts import rotation
 from accounts.models import Account, Notification, PasswordReminder
+from accounts.tests.concurrency import run_together
 from accounts.tests.factories import AccountFactory
 from consultations import services
 from consultations.models import Consultation, ConsultationEvent
@@ -25,26 +26,10 @@ WORKERS = 4
 
 
 def in_threads(*targets):
-    """Run each target in its own thread, all released at once; return results and errors."""
-    barrier = threading.Barrier(len(targets))
-    results, errors = [None] * len(targets), []
-
-    def run(i, target):
-        try:
-            barrier.wait(timeout=10)
-            results[i] = target()
-        except Exception as exc:  # noqa: BLE001 - collected and asserted by the test
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, t)) for i, t in enumerate(targets)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    assert not any(t.is_alive() for t in threads), "a sweep is stuck"
-    return results, errors
+    """Run each target at once in its own thread; return the results (None where it raised)
+    and the exceptions."""
+    outcomes = run_together(*targets)
+    return [v if kind == "ok" else None for kind, v in outcomes], [v for kind, v in outcomes if kind == "error"]
 
 
 def make_due(cast, n: int) -> tuple[list[Consultation], timezone.datetime]:
