@@ -1,8 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
+
+from core.admin import HTTPS_URL_FIELDS, ReadOnlyAdmin
 
 from .models import (
     Account,
@@ -11,31 +12,12 @@ from .models import (
     Entidad,
     LogEntry,
     Network,
-    Notification,
     Organ,
     OutOfOfficePeriod,
     PasswordReminder,
     PasswordRotation,
     User,
 )
-
-# Addresses typed without a scheme are read as https:// (Django 6's default, no warning).
-HTTPS_URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Audit records are read, never edited or deleted, even by a superuser."""
-
-    formfield_overrides = HTTPS_URL_FIELDS
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(User)
@@ -137,13 +119,6 @@ class PasswordRotationAdmin(ReadOnlyAdmin):
     list_display = ["account", "rotated_by", "rotated_at"]
     list_filter = ["rotated_at"]
     search_fields = ["account__name", "account__handle"]
-
-
-@admin.register(Notification)
-class NotificationAdmin(ReadOnlyAdmin):
-    list_display = ["title", "recipient", "kind", "created_at", "read_at", "email_status", "email_attempts"]
-    list_filter = ["email_status", "kind"]
-    search_fields = ["title", "recipient__username", "recipient__email"]
 
 
 @admin.register(PasswordReminder)

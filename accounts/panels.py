@@ -1,26 +1,53 @@
-"""Home-page panels: each app registers what its users should see first on the home page.
-
-A panel function takes the request and returns None (nothing for this user) or a dict
-with at least ``template`` (rendered with the dict as ``panel``) and optionally ``order``.
-Apps register in their ``AppConfig.ready()``.
-"""
+"""What accounts puts on the home page and in the navigation (registered in apps.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
-PanelFunc = Callable[[HttpRequest], dict | None]
-_PANELS: list[PanelFunc] = []
+from core.panels import NavLink, Panel
 
-
-def register_home_panel(func: PanelFunc) -> PanelFunc:
-    if func not in _PANELS:
-        _PANELS.append(func)
-    return func
+from . import access, selectors
+from .models import Account
 
 
-def home_panels(request: HttpRequest) -> list[dict]:
-    panels = [p for p in (func(request) for func in _PANELS) if p]
-    return sorted(panels, key=lambda p: p.get("order", 100))
+def overview_panel(request: HttpRequest) -> Panel:
+    """The person's roles, their organ and its accounts; the national figures for those who see all."""
+    user = request.user
+    visible = access.accounts_visible_to(user)
+    own_organs = access.organs_visible_to(user).filter(pk__in=access.organ_ids_of(user)).select_related("entidad")
+    context = {
+        "roles": access.role_labels(user),
+        "own_organs": own_organs,
+        "own_accounts": visible.filter(organ__in=own_organs).select_related("organ", "network"),
+    }
+    if access.sees_all_accounts(user):
+        context["status_counts"] = [
+            (Account.Status(s).label, s, n) for s, n in selectors.account_counts_by_status(visible).items()
+        ]
+        context["abandoned"] = visible.filter(flagged_abandoned_at__isnull=False, status=Account.Status.ACTIVE).count()
+    if access.can_see_coverage(user):
+        context["coverage_gap_count"] = len(selectors.coverage_gaps())
+    return Panel(template="accounts/_home_panel.html", order=0, context=context)
+
+
+def accounts_link(request: HttpRequest) -> NavLink:
+    return NavLink(label=_("Cuentas"), url=reverse("accounts:list"), order=10)
+
+
+def rotation_link(request: HttpRequest) -> NavLink:
+    return NavLink(label=_("Contraseñas"), url=reverse("accounts:rotation_status"), order=30)
+
+
+def coverage_link(request: HttpRequest) -> NavLink | None:
+    if not access.can_see_coverage(request.user):
+        return None
+    return NavLink(label=_("Cobertura"), url=reverse("accounts:coverage"), order=60)
+
+
+def own_organ_link(request: HttpRequest) -> NavLink | None:
+    organ_id = access.headed_organ_id(request.user)
+    if organ_id is None:
+        return None
+    return NavLink(label=_("Mi órgano"), url=reverse("accounts:organ", args=[organ_id]), order=70)

@@ -22,10 +22,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from notifications.services import Message, notify_many
+
 from . import access
 from .access import administrators_by_organ, people_by_organ
 from .models import Account, PasswordReminder
-from .notifications import Message, notify_many
 
 logger = logging.getLogger(__name__)
 

@@ -17,6 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from notifications.services import notify
+
 from . import access
 from .models import (
     Account,
@@ -29,7 +31,6 @@ from .models import (
     PasswordRotation,
     User,
 )
-from .notifications import notify
 
 PASSWORD_ROTATION_MONTHS = 2  # approved INE rule: passwords change every two months
 

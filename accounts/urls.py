@@ -5,7 +5,6 @@ from . import rotation_views, views
 app_name = "accounts"
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("cuentas/", views.account_list, name="list"),
     path("cuentas/<int:pk>/", views.account_detail, name="detail"),
     path("cuentas/<int:pk>/editar/", views.account_edit, name="edit"),
@@ -15,9 +14,6 @@ urlpatterns = [
     path("organos/<int:pk>/", views.organ_detail, name="organ"),
     path("organos/<int:pk>/administradores/", views.designate, name="designate"),
     path("cobertura/", views.coverage, name="coverage"),
-    path("notificaciones/", views.inbox, name="inbox"),
-    path("notificaciones/<int:pk>/", views.notification_open, name="notification"),
-    path("notificaciones/marcar-leidas/", views.inbox_mark_all_read, name="inbox_read_all"),
     path("verificar/", views.public_lookup, name="public_lookup"),
     path("contrasenas/", rotation_views.rotation_status, name="rotation_status"),
 ]

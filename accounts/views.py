@@ -12,11 +12,11 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
-from . import access, notifications, selectors, services
+from core.forms import add_service_errors
+
+from . import access, selectors, services
 from .forms import (
     AccountDetailsForm,
     AccountFilter,
@@ -25,34 +25,10 @@ from .forms import (
     OutOfOfficeForm,
     PasswordRotationForm,
     PublicLookupForm,
-    add_service_errors,
 )
-from .models import Account, Designation, LogEntry, Notification
-from .panels import home_panels
+from .models import Account, Designation, LogEntry
 
 PAGE_SIZE = 25
-
-
-@login_required
-def home(request):
-    user = request.user
-    visible = access.accounts_visible_to(user)
-    own_organs = access.organs_visible_to(user).filter(pk__in=access.organ_ids_of(user)).select_related("entidad")
-    context = {
-        "roles": access.role_labels(user),
-        "own_organs": own_organs,
-        "own_accounts": visible.filter(organ__in=own_organs).select_related("organ", "network"),
-        "recent_notifications": user.notifications.all()[:5],
-        "panels": home_panels(request),
-    }
-    if access.sees_all_accounts(user):
-        context["status_counts"] = [
-            (Account.Status(s).label, s, n) for s, n in selectors.account_counts_by_status(visible).items()
-        ]
-        context["abandoned"] = visible.filter(flagged_abandoned_at__isnull=False, status=Account.Status.ACTIVE).count()
-    if access.can_see_coverage(user):
-        context["coverage_gap_count"] = len(selectors.coverage_gaps())
-    return render(request, "accounts/home.html", context)
 
 
 @login_required
@@ -328,34 +304,6 @@ def coverage(request):
     if not access.can_see_coverage(request.user):
         raise PermissionDenied(_("Solo Comunicación Social y el Comité consultan la cobertura."))
     return render(request, "accounts/coverage.html", {"gaps": selectors.coverage_gaps()})
-
-
-@login_required
-def inbox(request):
-    items = request.user.notifications.all()
-    if request.GET.get("filtro") == "no-leidas":
-        items = items.filter(read_at__isnull=True)
-    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("pagina"))
-    return render(
-        request, "accounts/inbox.html", {"page": page, "only_unread": request.GET.get("filtro") == "no-leidas"}
-    )
-
-
-@login_required
-def notification_open(request, pk: int):
-    notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
-    notifications.mark_read(request.user, [notification.pk])
-    if notification.url and url_has_allowed_host_and_scheme(notification.url, allowed_hosts=None):
-        return redirect(notification.url)
-    return redirect("accounts:inbox")
-
-
-@login_required
-@require_POST
-def inbox_mark_all_read(request):
-    count = notifications.mark_read(request.user)
-    messages.success(request, _("%(count)s notificaciones marcadas como leídas.") % {"count": count})
-    return redirect("accounts:inbox")
 
 
 def public_lookup(request):

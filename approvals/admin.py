@@ -4,7 +4,7 @@ the site, where the oficio checks and the transition rules apply; nobody edits a
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from accounts.admin import ReadOnlyAdmin
+from core.admin import ReadOnlyAdmin
 
 from .models import AccountRequest, RequestTransition
 

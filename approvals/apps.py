@@ -8,10 +8,11 @@ class ApprovalsConfig(AppConfig):
     verbose_name = _("Solicitudes de cuentas")
 
     def ready(self) -> None:
-        from accounts.panels import register_home_panel
+        from core.panels import register_home_panel, register_nav_link
 
         from . import panels
 
         register_home_panel(panels.cncs_panel)
         register_home_panel(panels.unicom_panel)
         register_home_panel(panels.organ_panel)
+        register_nav_link(panels.requests_link)

@@ -8,6 +8,7 @@ the whole opening and closing flows can be walked by hand with its demo users.
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -20,33 +21,11 @@ from accounts.models import Network, User
 from . import services
 from .models import AccountRequest
 
-
-def minimal_pdf(text: str = "Oficio") -> bytes:
-    """A small, valid one-page PDF (for the demo and the tests)."""
-    safe = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-    stream = f"BT /F1 14 Tf 72 720 Td ({safe}) Tj ET".encode("latin-1", "replace")
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
-    xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
-    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    return bytes(out)
+DEMO_OFICIO = Path(__file__).resolve().parent / "data" / "oficio_demo.pdf"
 
 
 def _oficio(number: str) -> SimpleUploadedFile:
-    return SimpleUploadedFile("oficio.pdf", minimal_pdf(f"Oficio {number}"), content_type="application/pdf")
+    return SimpleUploadedFile(f"oficio-{number}.pdf", DEMO_OFICIO.read_bytes(), content_type="application/pdf")
 
 
 @transaction.atomic

@@ -26,9 +26,9 @@ from accounts import access as accounts_access
 from accounts import selectors as accounts_selectors
 from accounts import services as accounts_services
 from accounts.models import Account, User
-from accounts.notifications import notify
 from accounts.services import InvalidTransition
 from accounts.validators import validate_institutional_email
+from notifications.services import notify
 
 from . import access
 from .models import AccountRequest, RequestTransition

@@ -17,9 +17,9 @@ from django.views.decorators.http import require_POST
 
 from accounts import access as accounts_access
 from accounts import selectors as accounts_selectors
-from accounts.files import private_file_response
-from accounts.forms import add_service_errors
 from accounts.models import Designation, Organ
+from core.files import private_file_response
+from core.forms import add_service_errors
 
 from . import access, selectors, services
 from .forms import ConfirmClosureForm, DecisionForm, MailboxForm, RegisterAccountForm, RequestFilter, RequestForm

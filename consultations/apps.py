@@ -8,8 +8,9 @@ class ConsultationsConfig(AppConfig):
     verbose_name = _("Consultas a Comunicación Social")
 
     def ready(self) -> None:
-        from accounts.panels import register_home_panel
+        from core.panels import register_home_panel, register_nav_link
 
-        from .panels import consultations_panel
+        from .panels import consultations_link, consultations_panel
 
         register_home_panel(consultations_panel)
+        register_nav_link(consultations_link)

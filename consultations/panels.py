@@ -6,15 +6,18 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts import access as account_access
+from core.panels import NavLink, Panel
 
 from . import access
 from .models import Consultation
 
 
-def consultations_panel(request) -> dict | None:
+def consultations_panel(request) -> Panel | None:
     user = request.user
     if not user.is_authenticated:
         return None
@@ -29,7 +32,7 @@ def consultations_panel(request) -> dict | None:
             ),
             overdue=Count("pk", filter=Q(due_at__lte=now)),
         )
-        return {"template": "consultations/_home_panel.html", "order": 10, "cncs": True, **figures}
+        return Panel(template="consultations/_home_panel.html", order=10, context={"cncs": True, **figures})
     if not account_access.organ_ids_of(user):
         return None
     figures = visible.aggregate(
@@ -39,10 +42,18 @@ def consultations_panel(request) -> dict | None:
             "pk", filter=Q(status=Consultation.Status.ANSWERED, answered_at__gte=now - timedelta(days=7))
         ),
     )
-    return {
-        "template": "consultations/_home_panel.html",
-        "order": 20,
-        "cncs": False,
-        "can_open": access.can_open(user),
-        **figures,
-    }
+    return Panel(
+        template="consultations/_home_panel.html",
+        order=20,
+        context={"cncs": False, "can_open": access.can_open(user), **figures},
+    )
+
+
+def consultations_link(request) -> NavLink | None:
+    """CNCS works from its queue; an organ's people from their list; others have none."""
+    user = request.user
+    if access.sees_all(user):
+        return NavLink(label=_("Consultas"), url=reverse("consultations:queue"), order=20)
+    if account_access.organ_ids_of(user):
+        return NavLink(label=_("Consultas"), url=reverse("consultations:list"), order=20)
+    return None

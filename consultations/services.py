@@ -31,8 +31,8 @@ from accounts import access
 from accounts.access import administrators_by_organ
 from accounts.bulk import insert_rows
 from accounts.models import Account, LogEntry, User
-from accounts.notifications import Message, notify, notify_many
 from accounts.services import add_log_entry
+from notifications.services import Message, notify, notify_many
 
 from .models import Consultation, ConsultationAttachment, ConsultationEvent
 

@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import access as account_access
-from accounts.files import private_file_response
-from accounts.forms import add_service_errors
+from core.files import private_file_response
+from core.forms import add_service_errors
 
 from . import access, services
 from .forms import AnswerForm, ConsultationForm, UserNoticeForm

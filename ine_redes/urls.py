@@ -13,5 +13,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("solicitudes/", include("approvals.urls")),
     path("consultas/", include("consultations.urls")),
+    path("notificaciones/", include("notifications.urls")),
+    path("", include("core.urls")),
     path("", include("accounts.urls")),
 ]

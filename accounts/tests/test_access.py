@@ -18,8 +18,8 @@ from django.urls import reverse
 
 from accounts import services
 from accounts.models import Account, LogEntry, OutOfOfficePeriod, PasswordRotation
-from accounts.notifications import notify
 from accounts.tests.factories import LOGGED_IN, ROLES, AccountFactory, UserFactory
+from notifications.services import notify
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +47,7 @@ def _everyone(code: int, anonymous: object = LOGIN) -> dict[str, object]:
 
 # view name → (HTTP method, URL builder, expected answer per role)
 VIEWS = {
-    "home": ("get", lambda c: reverse("accounts:home"), _everyone(OK)),
+    "home": ("get", lambda c: reverse("core:home"), _everyone(OK)),
     "list": ("get", lambda c: reverse("accounts:list"), _everyone(OK)),
     "list_csv": ("get", lambda c: reverse("accounts:list") + "?formato=csv", _everyone(OK)),
     "detail": ("get", lambda c: reverse("accounts:detail", args=[c.account.pk]), _object_rule(SEE_THE_ACCOUNT)),
@@ -74,14 +74,15 @@ VIEWS = {
         lambda c: reverse("accounts:coverage"),
         {"anonymous": LOGIN, **{r: OK if r in SEE_COVERAGE else FORBIDDEN for r in LOGGED_IN}},
     ),
-    "inbox": ("get", lambda c: reverse("accounts:inbox"), _everyone(OK)),
+    "inbox": ("get", lambda c: reverse("notifications:inbox"), _everyone(OK)),
     # The titular's notification: only the titular opens it; to everyone else it does not exist.
     "notification_open": (
         "get",
-        lambda c: reverse("accounts:notification", args=[c.notification.pk]),
+        lambda c: reverse("notifications:open", args=[c.notification.pk]),
         {"anonymous": LOGIN, **{r: REDIRECT if r == "titular" else NOT_FOUND for r in LOGGED_IN}},
     ),
-    "mark_all_read": ("post", lambda c: reverse("accounts:inbox_read_all"), _everyone(REDIRECT)),
+    "mark_all_read": ("post", lambda c: reverse("notifications:read_all"), _everyone(REDIRECT)),
+    "rotation_status": ("get", lambda c: reverse("accounts:rotation_status"), _everyone(OK)),
     "public_lookup": ("get", lambda c: reverse("accounts:public_lookup") + "?q=INEPrueba", _everyone(OK, OK)),
     "login": ("get", lambda c: reverse("login"), _everyone(OK, OK)),
 }
@@ -128,20 +129,22 @@ def test_each_role_gets_the_expected_answer_from_each_view(client, people, view,
 
 
 def test_the_matrix_covers_every_view_of_the_foundation():
-    from accounts import views
-    from accounts.urls import urlpatterns
+    from accounts.urls import urlpatterns as accounts_urls
+    from core.urls import urlpatterns as core_urls
+    from notifications.urls import urlpatterns as notification_urls
 
-    foundation = {p.name for p in urlpatterns if p.callback.__module__ == views.__name__}
-    covered = {"home", "list", "detail", "edit", "log_add", "period_add", "rotation_add", "organ", "designate"}
-    covered |= {"coverage", "inbox", "public_lookup"}
-    covered |= {"notification", "inbox_read_all"}  # as notification_open and mark_all_read
+    foundation = {f"accounts:{p.name}" for p in accounts_urls}
+    foundation |= {f"core:{p.name}" for p in core_urls} | {f"notifications:{p.name}" for p in notification_urls}
+    covered = {"core:home", "notifications:inbox", "notifications:open", "notifications:read_all"}
+    covered |= {f"accounts:{name}" for name in ("list", "detail", "edit", "log_add", "period_add", "rotation_add")}
+    covered |= {f"accounts:{name}" for name in ("organ", "designate", "coverage", "public_lookup", "rotation_status")}
     assert foundation == covered
     assert all(set(rule) == set(ROLES) for _, _, rule in VIEWS.values())
 
 
 def test_opening_someone_elses_notification_does_not_mark_it_read(client, people):
     client.force_login(people.admin)
-    assert client.get(reverse("accounts:notification", args=[people.notification.pk])).status_code == 404
+    assert client.get(reverse("notifications:open", args=[people.notification.pk])).status_code == 404
     people.notification.refresh_from_db()
     assert people.notification.read_at is None
 
@@ -202,7 +205,7 @@ def test_only_the_organs_titular_may_post_a_designation(client, people, role, st
 
 def test_mark_all_read_refuses_get(client, people):
     client.force_login(people.titular)
-    assert client.get(reverse("accounts:inbox_read_all")).status_code == 405
+    assert client.get(reverse("notifications:read_all")).status_code == 405
     people.notification.refresh_from_db()
     assert people.notification.read_at is None
 
@@ -234,7 +237,7 @@ def test_other_organs_account_never_appears_in_an_outsiders_csv(client, cast):
 
 def test_other_organs_account_never_appears_on_an_outsiders_home(client, cast):
     client.force_login(cast.other_titular)
-    response = client.get(reverse("accounts:home"))
+    response = client.get(reverse("core:home"))
     body = response.content.decode()
     assert "OtraCuenta" in body
     assert "INEPrueba" not in body
@@ -245,7 +248,7 @@ def test_staff_without_a_role_sees_no_account_anywhere(client, cast):
     client.force_login(cast.staff)
     assert _listed(client.get(reverse("accounts:list"))) == set()
     assert _csv_handles(client.get(reverse("accounts:list") + "?formato=csv")) == []
-    body = client.get(reverse("accounts:home")).content.decode()
+    body = client.get(reverse("core:home")).content.decode()
     assert "INEPrueba" not in body and "OtraCuenta" not in body
 
 
@@ -274,8 +277,9 @@ def test_searching_for_the_other_organs_handle_gives_nothing(client, cast):
 def test_cncs_sees_both_organs_and_counts_them(client, cast):
     client.force_login(cast.cncs)
     assert _listed(client.get(reverse("accounts:list"))) == {"INEPrueba", "OtraCuenta"}
-    home = client.get(reverse("accounts:home"))
-    counts = {code: n for _, code, n in home.context["status_counts"]}
+    home = client.get(reverse("core:home"))
+    [overview] = [p for p in home.context["panels"] if p.template == "accounts/_home_panel.html"]
+    counts = {code: n for _, code, n in overview.context["status_counts"]}
     assert counts[Account.Status.ACTIVE] == 2
 
 

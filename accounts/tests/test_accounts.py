@@ -25,7 +25,6 @@ from accounts.models import (
     AccountStatusChange,
     LogEntry,
     Network,
-    Notification,
     OutOfOfficePeriod,
     PasswordRotation,
     User,
@@ -33,6 +32,7 @@ from accounts.models import (
 from accounts.services import InvalidTransition
 from accounts.tests.concurrency import run_together
 from accounts.tests.factories import AccountFactory, NetworkFactory, OrganFactory, UserFactory
+from notifications.models import Notification
 
 MEXICO = ZoneInfo("America/Mexico_City")
 
@@ -743,7 +743,7 @@ def test_an_entry_written_after_the_candidates_were_read_keeps_the_account_unfla
     """The claim re-checks activity: an account that came back to life is not flagged."""
     from unittest import mock
 
-    from accounts.models import Notification
+    from notifications.models import Notification
 
     Account.objects.filter(pk=cast.account.pk).update(
         last_activity_at=timezone.now() - timedelta(days=400), activated_at=timezone.now() - timedelta(days=500)

@@ -7,8 +7,9 @@ from django.utils import timezone
 from accounts import access
 from accounts.access import administrators_by_organ, people_by_organ
 from accounts.bulk import insert_rows
-from accounts.models import Designation, Notification, Organ, User
-from accounts.notifications import Message, notify_many
+from accounts.models import Designation, Organ, User
+from notifications.models import Notification
+from notifications.services import Message, notify_many
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,9 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from accounts import selectors, services
-from accounts.models import Account, Designation, Notification, PositionLevel
+from accounts.models import Account, Designation, PositionLevel
 from accounts.tests.factories import AccountFactory, OrganFactory, UserFactory, designate
+from notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts import rotation, services
-from accounts.models import Account, LogEntry, Notification, PasswordReminder
+from accounts.models import Account, LogEntry, PasswordReminder
 from accounts.tests.factories import AccountFactory
+from notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
 

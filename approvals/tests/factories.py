@@ -5,18 +5,37 @@ from __future__ import annotations
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from approvals import services
-from approvals.demo import minimal_pdf
 from approvals.models import AccountRequest
 
 Kind = AccountRequest.Kind
 
 
 def minimal_pdf_bytes(text: str = "Oficio de prueba") -> bytes:
-    return minimal_pdf(text)
+    """A small, valid one-page PDF."""
+    safe = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+    stream = f"BT /F1 14 Tf 72 720 Td ({safe}) Tj ET".encode("latin-1", "replace")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)
 
 
 def pdf_upload(name: str = "oficio.pdf", text: str = "Oficio de prueba") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, minimal_pdf(text), content_type="application/pdf")
+    return SimpleUploadedFile(name, minimal_pdf_bytes(text), content_type="application/pdf")
 
 
 def opening_fields(cast, **overrides) -> dict:

@@ -4,11 +4,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from accounts.models import Account, Notification
+from accounts.models import Account
 from accounts.tests.factories import AccountFactory
 from approvals import services
 from approvals.models import AccountRequest
 from approvals.tests import factories
+from notifications.models import Notification
 
 Status = AccountRequest.Status
 

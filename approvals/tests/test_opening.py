@@ -4,11 +4,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from accounts.models import Account, AccountStatusChange, Designation, Notification, PositionLevel
+from accounts.models import Account, AccountStatusChange, Designation, PositionLevel
 from accounts.tests.factories import UserFactory
 from approvals import services
 from approvals.models import AccountRequest
 from approvals.tests import factories
+from notifications.models import Notification
 
 Status = AccountRequest.Status
 

@@ -14,7 +14,7 @@ from approvals.tests import factories
 
 def home(client, user) -> str:
     client.force_login(user)
-    return client.get(reverse("accounts:home")).content.decode()
+    return client.get(reverse("core:home")).content.decode()
 
 
 def test_cncs_sees_pending_and_overdue_counts_and_the_oldest(client, cast, settings):

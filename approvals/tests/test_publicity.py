@@ -3,11 +3,12 @@
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from accounts.models import Account, Notification
+from accounts.models import Account
 from accounts.selectors import find_public_accounts
 from approvals import services
 from approvals.models import AccountRequest
 from approvals.tests import factories
+from notifications.models import Notification
 
 Kind = AccountRequest.Kind
 Status = AccountRequest.Status

@@ -12,13 +12,14 @@ from datetime import timedelta
 
 import pytest
 
-from accounts.models import Account, Notification
-from accounts.notifications import notify as real_notify
+from accounts.models import Account
 from accounts.tests.concurrency import run_together
 from accounts.tests.factories import UserFactory
 from approvals import services
 from approvals.models import AccountRequest, RequestTransition
 from approvals.tests import factories
+from notifications.models import Notification
+from notifications.services import notify as real_notify
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

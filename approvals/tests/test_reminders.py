@@ -8,12 +8,12 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from accounts.models import Notification
 from accounts.tests.factories import UserFactory
 from approvals import services
 from approvals.models import AccountRequest
 from approvals.tasks import remind_overdue_requests
 from approvals.tests import factories
+from notifications.models import Notification
 
 MX = ZoneInfo("America/Mexico_City")
 MONDAY_9 = datetime(2026, 3, 2, 9, 0, tzinfo=MX)

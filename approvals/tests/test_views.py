@@ -9,11 +9,12 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from accounts.models import Notification, PositionLevel
+from accounts.models import PositionLevel
 from accounts.tests.factories import LOGGED_IN, ROLES, UserFactory
 from approvals import services
 from approvals.models import AccountRequest
 from approvals.tests import factories
+from notifications.models import Notification
 
 Status = AccountRequest.Status
 
@@ -249,7 +250,7 @@ def test_the_whole_opening_can_be_walked_through_the_pages(client, cast):
     assert req.status == Status.SUBMITTED
 
     client.force_login(cast.cncs)
-    inbox = client.get(reverse("accounts:inbox")).content.decode()
+    inbox = client.get(reverse("notifications:inbox")).content.decode()
     assert "Nueva solicitud" in inbox
     dashboard = reverse("approvals:dashboard") + f"?ver={req.pk}"
     page = client.get(dashboard).content.decode()
@@ -260,11 +261,11 @@ def test_the_whole_opening_can_be_walked_through_the_pages(client, cast):
     assert response["Location"] == dashboard
 
     client.force_login(cast.unicom)
-    assert "Aprovisionar correo institucional" in client.get(reverse("accounts:inbox")).content.decode()
+    assert "Aprovisionar correo institucional" in client.get(reverse("notifications:inbox")).content.decode()
     client.post(reverse("approvals:mailbox", args=[req.pk]), {"mailbox": "redes.junta@ine.mx"})
 
     client.force_login(cast.admin)
-    assert "Correo institucional listo" in client.get(reverse("accounts:inbox")).content.decode()
+    assert "Correo institucional listo" in client.get(reverse("notifications:inbox")).content.decode()
     response = client.post(
         reverse("approvals:register", args=[req.pk]), {"handle": "INENueva", "url": "https://x.com/INENueva"}
     )
@@ -275,7 +276,7 @@ def test_the_whole_opening_can_be_walked_through_the_pages(client, cast):
     assert req.account.status == "active"
     for member in (cast.president, cast.secretary):
         client.force_login(member)
-        assert "Nueva cuenta institucional" in client.get(reverse("accounts:inbox")).content.decode()
+        assert "Nueva cuenta institucional" in client.get(reverse("notifications:inbox")).content.decode()
         page = client.get(reverse("approvals:detail", args=[req.pk])).content.decode()
         assert "Concluida" in page
 
@@ -299,7 +300,7 @@ def test_the_whole_closing_can_be_walked_through_the_pages(client, cast):
     client.post(reverse("approvals:decide", args=[req.pk]), {"decision": "approve"})
 
     client.force_login(cast.suplente)
-    assert "Cierre recibido" in client.get(reverse("accounts:inbox")).content.decode()
+    assert "Cierre recibido" in client.get(reverse("notifications:inbox")).content.decode()
     client.post(
         reverse("approvals:confirm_closure", args=[req.pk]), {"contents_deleted": "on", "platform_cancelled": "on"}
     )
@@ -307,7 +308,7 @@ def test_the_whole_closing_can_be_walked_through_the_pages(client, cast):
     cast.account.refresh_from_db()
     assert cast.account.status == "closed"
     client.force_login(cast.secretary)
-    assert "Cuenta institucional cerrada" in client.get(reverse("accounts:inbox")).content.decode()
+    assert "Cuenta institucional cerrada" in client.get(reverse("notifications:inbox")).content.decode()
 
 
 def test_sending_an_incomplete_request_shows_what_is_missing(client, cast):

@@ -14,11 +14,12 @@ from django.db import connection
 from django.utils import timezone
 
 from accounts import rotation
-from accounts.models import Account, Notification, PasswordReminder
+from accounts.models import Account, PasswordReminder
 from accounts.tests.concurrency import run_together
 from accounts.tests.factories import AccountFactory
 from consultations import services
 from consultations.models import Consultation, ConsultationEvent
+from notifications.models import Notification
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

@@ -7,9 +7,10 @@ import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from accounts.models import Account, LogEntry, Notification
+from accounts.models import Account, LogEntry
 from consultations import services
 from consultations.models import Consultation, ConsultationEvent
+from notifications.models import Notification
 
 from .conftest import mx
 

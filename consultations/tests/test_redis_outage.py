@@ -19,12 +19,13 @@ from django.utils import timezone
 
 from accounts import rotation
 from accounts import services as account_services
-from accounts.models import Account, Notification, PasswordRotation
-from accounts.notifications import deliver_pending_emails
-from accounts.tasks import deliver_pending_notifications
+from accounts.models import Account, PasswordRotation
 from consultations import services
 from consultations.models import Consultation
 from ine_redes.celery import app as celery_app
+from notifications.delivery import deliver_pending_emails
+from notifications.models import Notification
+from notifications.tasks import deliver_pending_notifications
 
 UNREACHABLE = "redis://127.0.0.1:1/0"  # nothing listens on port 1: connection refused at once
 

@@ -9,10 +9,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.access import Group
-from accounts.models import Notification
 from accounts.tests.factories import UserFactory
 from consultations import services
 from consultations.models import Consultation, ConsultationEvent
+from notifications.models import Notification
 
 from .conftest import mx
 

@@ -254,19 +254,19 @@ def test_list_pages_query_count_does_not_grow_with_their_rows(client, cast, url,
 
 def test_the_home_panel_shows_cncs_its_pending_work(client, people):
     client.force_login(people.cncs)
-    panel = next(p for p in client.get(reverse("accounts:home")).context["panels"] if "cncs" in p)
-    assert (panel["open"], panel["urgent"], panel["overdue"]) == (1, 0, 0)
+    panel = next(p for p in client.get(reverse("core:home")).context["panels"] if "cncs" in p.context)
+    assert (panel.context["open"], panel.context["urgent"], panel.context["overdue"]) == (1, 0, 0)
 
 
 def test_the_home_panel_tells_the_organ_a_notice_is_pending(client, people):
     client.force_login(people.admin)
-    panel = next(p for p in client.get(reverse("accounts:home")).context["panels"] if "awaiting_notice" in p)
-    assert (panel["open"], panel["awaiting_notice"]) == (1, 1)
+    panel = next(p for p in client.get(reverse("core:home")).context["panels"] if "awaiting_notice" in p.context)
+    assert (panel.context["open"], panel.context["awaiting_notice"]) == (1, 1)
 
 
 def test_the_home_panel_is_not_shown_to_people_without_consultations(client, people):
     client.force_login(people.unicom)
-    assert not [p for p in client.get(reverse("accounts:home")).context["panels"] if "awaiting_notice" in p]
+    assert not [p for p in client.get(reverse("core:home")).context["panels"] if "awaiting_notice" in p.context]
 
 
 def test_deadline_times_are_shown_in_mexico_city_time(client, cast):

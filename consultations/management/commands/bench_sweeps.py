@@ -125,9 +125,10 @@ class Command(BaseCommand):
         self.stdout.write(f"Lote: {settings.DEADLINE_SWEEP_BATCH_SIZE} filas por transacción\n")
 
         from accounts import rotation
-        from accounts.models import Notification, PasswordReminder
+        from accounts.models import PasswordReminder
         from consultations import services
         from consultations.models import Consultation, ConsultationEvent
+        from notifications.models import Notification
 
         candidates = (
             Consultation.objects.filter(status=Consultation.Status.OPEN, due_at__lte=now)

@@ -1,89 +1,29 @@
-"""The notification outbox: ``notify()`` is the one way anything tells anyone anything.
+"""E-mail delivery of the outbox: one claim per notification, retries with backoff.
 
-A Notification row is written in the caller's transaction, so it exists exactly when the
-event does. E-mail goes out after commit from a Celery task; if the broker or the mail
-server is down the row stays pending and the periodic sweep delivers it later.
+Delivery is at-least-once with a bounded window: a notification is claimed (PENDING →
+SENDING) before its e-mail goes out and marked SENT right after. A worker that dies
+between the SMTP server's acceptance and that mark leaves a claim, released after
+``STALE_CLAIM``; only then may the e-mail go out a second time. ``EMAIL_TIMEOUT`` is kept
+well below ``STALE_CLAIM`` so a hung SMTP conversation gives up long before its claim is
+released, and a live worker can never race the sweep for the same notification.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .bulk import insert_rows
-from .models import Notification, User
+from .models import Notification
 
 logger = logging.getLogger(__name__)
 
 STALE_CLAIM = timedelta(minutes=15)
 MAX_BACKOFF = timedelta(hours=6)
-
-
-@dataclass(frozen=True)
-class Message:
-    recipients: Iterable[User]
-    kind: str
-    title: str
-    body: str
-    url: str = ""
-
-
-def notify(
-    recipients: Iterable[User],
-    *,
-    kind: str,
-    title: str,
-    body: str,
-    url: str = "",
-) -> list[Notification]:
-    """Write one in-app notification per distinct active recipient; e-mail after commit."""
-    ids = notify_many([Message(recipients=recipients, kind=kind, title=title, body=body, url=url)])
-    return list(Notification.objects.filter(pk__in=ids).order_by("pk")) if ids else []
-
-
-def notify_many(messages: Iterable[Message]) -> list[int]:
-    """``notify()`` for many messages: one INSERT for all of them, one hand-off after commit.
-    Returns the new notifications' ids."""
-    rows = []
-    for message in messages:
-        if message.url and (not message.url.startswith("/") or message.url.startswith("//")):
-            # Links are to this site's own pages (reverse()); never an outside address.
-            raise ValueError(f"Notification links must be site paths, not {message.url!r}")
-        seen: set[int] = set()
-        title = message.title[:200]
-        for user in message.recipients:
-            if user is None or not user.is_active or user.pk in seen:
-                continue
-            seen.add(user.pk)
-            rows.append((user.pk, message.kind, title, message.body, message.url))
-    now = timezone.now()
-    ids = insert_rows(
-        Notification,
-        ["recipient_id", "kind", "title", "body", "url"],
-        rows,
-        constants={"created_at": now, "email_next_attempt_at": now},
-    )
-    if ids:
-        transaction.on_commit(lambda: enqueue_email_delivery(ids))
-    return ids
-
-
-def enqueue_email_delivery(ids: list[int]) -> None:
-    """Hand the e-mails to the worker; if the broker is unreachable the sweep will."""
-    from .tasks import deliver_notification_emails
-
-    try:
-        deliver_notification_emails.delay(ids)
-    except Exception as exc:  # noqa: BLE001 - any broker failure: the rows stay pending
-        logger.warning("Broker unavailable (%s); %d notification e-mails left for the sweep", exc, len(ids))
 
 
 def _backoff(attempts: int) -> timedelta:
@@ -149,14 +89,3 @@ def deliver_pending_emails(batch_size: int = 500) -> int:
         .values_list("pk", flat=True)[:batch_size]
     )
     return sum(deliver_email(pk) for pk in due)
-
-
-def mark_read(user: User, notification_ids: Iterable[int] | None = None) -> int:
-    qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
-    if notification_ids is not None:
-        qs = qs.filter(pk__in=list(notification_ids))
-    return qs.update(read_at=timezone.now())
-
-
-def unread_count(user: User) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()

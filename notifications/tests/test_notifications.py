@@ -22,11 +22,13 @@ from django.urls import reverse
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
-from accounts import notifications, tasks
-from accounts.models import Designation, Notification
-from accounts.notifications import deliver_email, deliver_pending_emails, notify
+from accounts.models import Designation
 from accounts.tests.factories import UserFactory
 from ine_redes.celery import app as celery_app
+from notifications import services, tasks
+from notifications.delivery import deliver_email, deliver_pending_emails
+from notifications.models import Notification
+from notifications.services import notify
 
 pytestmark = pytest.mark.django_db
 
@@ -258,7 +260,7 @@ def test_the_inbox_shows_only_the_users_notifications(client, cast):
     _notify(cast.admin, title="Para la administración")
     _notify(cast.cncs, title="Para Comunicación Social")
     client.force_login(cast.admin)
-    response = client.get(reverse("accounts:inbox"))
+    response = client.get(reverse("notifications:inbox"))
     assert [n.title for n in response.context["page"]] == ["Para la administración"]
     assert "Para Comunicación Social" not in response.content.decode()
 
@@ -276,27 +278,27 @@ def test_opening_a_notification_marks_it_read_and_follows_its_link(client, cast)
     [first] = _notify(cast.admin, title="Uno", url=reverse("accounts:detail", args=[cast.account.pk]))
     _notify(cast.admin, title="Dos")
     client.force_login(cast.admin)
-    response = client.get(reverse("accounts:notification", args=[first.pk]))
+    response = client.get(reverse("notifications:open", args=[first.pk]))
     assert response.status_code == 302
     assert response.url == reverse("accounts:detail", args=[cast.account.pk])
     first.refresh_from_db()
     assert first.read_at is not None
-    body = client.get(reverse("accounts:inbox")).content.decode()
+    body = client.get(reverse("notifications:inbox")).content.decode()
     assert '<span class="badge" title="sin leer">1</span>' in body
 
 
 def test_a_notification_without_link_opens_the_inbox(client, cast):
     [row] = _notify(cast.admin, url="")
     client.force_login(cast.admin)
-    assert client.get(reverse("accounts:notification", args=[row.pk])).url == reverse("accounts:inbox")
+    assert client.get(reverse("notifications:open", args=[row.pk])).url == reverse("notifications:inbox")
 
 
 def test_the_unread_filter(client, cast):
     [read] = _notify(cast.admin, title="Leída")
     _notify(cast.admin, title="Pendiente")
-    notifications.mark_read(cast.admin, [read.pk])
+    services.mark_read(cast.admin, [read.pk])
     client.force_login(cast.admin)
-    response = client.get(reverse("accounts:inbox") + "?filtro=no-leidas")
+    response = client.get(reverse("notifications:inbox") + "?filtro=no-leidas")
     assert [n.title for n in response.context["page"]] == ["Pendiente"]
 
 
@@ -305,7 +307,7 @@ def test_mark_all_read_marks_only_the_users_own(client, cast):
     _notify(cast.admin, title="Dos")
     [other] = _notify(cast.cncs, title="Ajena")
     client.force_login(cast.admin)
-    response = client.post(reverse("accounts:inbox_read_all"), follow=True)
+    response = client.post(reverse("notifications:read_all"), follow=True)
     assert "2 notificaciones marcadas como leídas." in response.content.decode()
     assert 'class="badge"' not in response.content.decode()
     assert Notification.objects.filter(recipient=cast.admin, read_at__isnull=True).count() == 0
@@ -324,7 +326,7 @@ def test_a_broker_that_is_down_does_not_break_the_users_action(
     with (
         mock.patch.object(tasks.deliver_notification_emails, "delay", side_effect=down) as delay,
         django_capture_on_commit_callbacks(execute=True),
-        caplog.at_level(logging.WARNING, logger="accounts.notifications"),
+        caplog.at_level(logging.WARNING, logger="notifications.services"),
     ):
         response = client.post(
             reverse("accounts:designate", args=[cast.organ.pk]),
@@ -426,7 +428,8 @@ def test_an_email_is_delivered_through_the_real_redis_broker(mailoutbox):
 
 
 def test_email_is_not_sent_to_a_recipient_deactivated_after_the_event(cast, mailoutbox):
-    from accounts.notifications import deliver_email, notify
+    from notifications.delivery import deliver_email
+    from notifications.services import notify
 
     [n] = notify([cast.admin], kind="test", title="Aviso", body="Cuerpo")
     cast.admin.is_active = False
@@ -439,7 +442,7 @@ def test_email_is_not_sent_to_a_recipient_deactivated_after_the_event(cast, mail
 
 @pytest.mark.parametrize("url", ["https://malo.example/", "//malo.example/x", "javascript:alert(1)"])
 def test_a_notification_link_must_be_a_path_of_this_site(cast, url):
-    from accounts.notifications import notify
+    from notifications.services import notify
 
     with pytest.raises(ValueError):
         notify([cast.admin], kind="test", title="Aviso", body="Cuerpo", url=url)
@@ -449,6 +452,6 @@ def test_a_notification_link_must_be_a_path_of_this_site(cast, url):
 def test_opening_a_notification_with_an_outside_link_stays_on_the_site(client, cast):
     n = Notification.objects.create(recipient=cast.admin, kind="test", title="Aviso", body="x", url="//malo.example/")
     client.force_login(cast.admin)
-    response = client.get(reverse("accounts:notification", args=[n.pk]))
+    response = client.get(reverse("notifications:open", args=[n.pk]))
     assert response.status_code == 302
-    assert response["Location"] == reverse("accounts:inbox")
+    assert response["Location"] == reverse("notifications:inbox")

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "core"
+    verbose_name = _("Núcleo")
+
+    def ready(self) -> None:
+        from . import panels
+
+        panels.register_nav_link(panels.home_link)
+        panels.register_nav_link(panels.admin_link)

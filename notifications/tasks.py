@@ -1,0 +1,13 @@
+from celery import shared_task
+
+from . import delivery
+
+
+@shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
+def deliver_notification_emails(ids: list[int]) -> int:
+    return sum(delivery.deliver_email(pk) for pk in ids)
+
+
+@shared_task(acks_late=True)
+def deliver_pending_notifications() -> int:
+    return delivery.deliver_pending_emails()
