@@ -298,7 +298,7 @@ class Account(models.Model):
                         check(value)
                     except ValidationError as exc:
                         errors.setdefault(field, []).extend(exc.messages)
-        if self.status in (self.Status.ACTIVE, self.Status.COMPROMISED):
+        if self.is_operated:
             for field in ("handle", "url"):
                 if not getattr(self, field):
                     errors.setdefault(field, []).append(gettext("Una cuenta activa debe tener este dato."))
@@ -378,10 +378,6 @@ class Designation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_role_display()}: {self.user} ({self.organ})"
-
-    @property
-    def is_current(self) -> bool:
-        return self.ends_at is None
 
     @classmethod
     def check_eligible(cls, organ: Organ, role: str, user: User) -> None:

@@ -30,9 +30,6 @@ from .models import Account, PasswordReminder
 
 logger = logging.getLogger(__name__)
 
-# Accounts whose password matters: the ones that exist on the network and are operated.
-LIVE_STATUSES = Account.OPERATED_STATUSES
-
 
 class RotationState(models.TextChoices):
     OK = "ok", gettext_lazy("Al día")
@@ -144,7 +141,7 @@ def send_password_reminders(now: datetime | None = None, batch_size: int | None 
     batch_size = batch_size or settings.DEADLINE_SWEEP_BATCH_SIZE
     candidates = list(
         Account.objects.filter(
-            status__in=LIVE_STATUSES, password_rotation_due_on__lte=today + timedelta(days=days_before())
+            status__in=Account.OPERATED_STATUSES, password_rotation_due_on__lte=today + timedelta(days=days_before())
         )
         .order_by("pk")
         .values_list("pk", "password_rotation_due_on")
@@ -184,11 +181,7 @@ def _send_batch(candidates: list[tuple[int, date]], now: datetime, today: date) 
             .order_by("account_id")
         )
         # An account rotated or closed since the candidates were read needs no reminder.
-        stale = [
-            r.pk
-            for r in mine
-            if r.account.password_rotation_due_on != r.due_on or r.account.status not in LIVE_STATUSES
-        ]
+        stale = [r.pk for r in mine if r.account.password_rotation_due_on != r.due_on or not r.account.is_operated]
         if stale:
             PasswordReminder.objects.filter(pk__in=stale).delete()
             mine = [r for r in mine if r.pk not in stale]

@@ -35,7 +35,7 @@ def rotation_status(request):
     user = request.user
     today = timezone.localdate()
     accounts = rotation.with_rotation_state(
-        access.accounts_visible_to(user).filter(status__in=rotation.LIVE_STATUSES), today
+        access.accounts_visible_to(user).filter(status__in=Account.OPERATED_STATUSES), today
     )
     account_filter = RotationFilter(request.GET or None, queryset=accounts, organs=access.organs_visible_to(user))
     filtered = (

@@ -91,7 +91,3 @@ def find_public_accounts(query: str) -> QuerySet[Account]:
 
 def organ_staff_for_designation(organ: Organ) -> QuerySet[User]:
     return User.objects.filter(organ=organ, is_active=True).order_by("last_name", "first_name")
-
-
-def networks() -> QuerySet[Network]:
-    return Network.objects.filter(is_active=True)

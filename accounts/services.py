@@ -60,7 +60,7 @@ def create_account(
 ) -> Account:
     account = Account(organ=organ, network=network, name=name, purpose=purpose, status=status, **fields)
     account.full_clean()
-    if status in (Account.Status.ACTIVE, Account.Status.COMPROMISED):
+    if status in Account.OPERATED_STATUSES:
         account.activated_at = account.activated_at or timezone.now()
         if account.password_rotation_due_on is None:
             account.password_rotation_due_on = password_rotation_due_on(
