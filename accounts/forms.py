@@ -5,15 +5,16 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DateInput, DateTimeInput
+from core.forms import DateInput, DateTimeInput, StrictFilterMixin
 
 from .models import Account, Entidad, LogEntry, Network, Organ, User
 
 
-class OrganScopedFilter(django_filters.FilterSet):
+class OrganScopedFilter(StrictFilterMixin, django_filters.FilterSet):
     """Search and organ / entidad / network filters over a user's visible accounts.
 
-    ``organs`` is the user's visible organs, so the organ list never names another's.
+    ``organs`` is the user's visible organs, so the organ list never names another's; an
+    organ outside them (or any other invalid value) matches nothing.
     """
 
     q = django_filters.CharFilter(label=_("Buscar"), method="search")
@@ -32,13 +33,6 @@ class OrganScopedFilter(django_filters.FilterSet):
     def search(self, queryset, name, value):
         value = value.strip().lstrip("@")
         return queryset.filter(Q(name__icontains=value) | Q(handle__icontains=value) | Q(organ__name__icontains=value))
-
-    def filtered(self):
-        """The filtered queryset. An invalid filter (an organ the user may not see, an unknown
-        status) matches nothing: django-filter would silently drop it and list everything."""
-        if not self.is_bound:
-            return self.queryset
-        return self.qs if self.is_valid() else self.queryset.none()
 
 
 class AccountFilter(OrganScopedFilter):

@@ -3,9 +3,10 @@
 The due date is ``Account.password_rotation_due_on``, which ``services`` sets on activation
 and on every recorded rotation with ``services.password_rotation_due_on``; nothing here
 computes "two months later" again. This module answers two questions: is an account ok,
-due soon or overdue, and which reminder does it need today. The sweep sends each reminder
-once: the claim is the insertion of a ``PasswordReminder`` row, unique per account, due
-date and stage, in the same transaction as its notifications.
+due soon or overdue, and which reminder does it need today; and it words both, always
+counting from the real day (never "today" about a past date). The sweep sends each
+reminder once: the claim is the insertion of a ``PasswordReminder`` row, unique per
+account, due date and stage, in the same transaction as its notifications.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from django.db.models import Case, Count, Q, QuerySet, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from notifications.services import Message, notify_many
 
@@ -39,6 +40,35 @@ class RotationState(models.TextChoices):
 
 def days_before() -> int:
     return settings.PASSWORD_REMINDER_DAYS_BEFORE
+
+
+def overdue_every() -> int:
+    return settings.PASSWORD_REMINDER_OVERDUE_EVERY_DAYS
+
+
+def schedule_text() -> str:
+    """Who is reminded when: the sentence the status page shows, beside the rule itself."""
+    return ngettext(
+        "Se avisa a sus administradores %(before)s días antes y el día del vencimiento. Si vence, "
+        "al día siguiente y después cada día se avisa también a la persona titular del órgano y a "
+        "Comunicación Social, igual que cuando el órgano no tiene administradores designados.",
+        "Se avisa a sus administradores %(before)s días antes y el día del vencimiento. Si vence, "
+        "al día siguiente y después cada %(every)s días se avisa también a la persona titular del "
+        "órgano y a Comunicación Social, igual que cuando el órgano no tiene administradores designados.",
+        overdue_every(),
+    ) % {"before": days_before(), "every": overdue_every()}
+
+
+def countdown(due_on: date | None, today: date) -> str:
+    """How far the due date is from today, as the status page says it."""
+    if due_on is None:
+        return _("sin cambios registrados")
+    days = (due_on - today).days
+    if days == 0:
+        return _("vence hoy")
+    if days > 0:
+        return ngettext("vence en %(n)s día", "vence en %(n)s días", days) % {"n": days}
+    return ngettext("%(n)s día de retraso", "%(n)s días de retraso", -days) % {"n": -days}
 
 
 def rotation_state(due_on: date | None, today: date) -> str:
@@ -72,59 +102,88 @@ def state_counts(accounts: QuerySet[Account], today: date) -> dict[str, int]:
 def reminder_stage(due_on: date, today: date) -> int | None:
     """The reminder an account needs today, as days from its due date, or None.
 
-    -7 a week before, 0 on the due date, then 7, 14, … weekly while overdue. A sweep that
-    ran late sends only the latest stage, never a backlog of stale ones.
+    -7 in the week before, 0 on the due date itself and only then, and once overdue 1 (the
+    first sweep after the due date escalates at once), then 8, 15, … every
+    ``overdue_every()`` days. A sweep that ran late, or a back-dated rotation, sends only
+    the latest stage, never a backlog of stale ones; its text counts from the real day.
     """
     days = (today - due_on).days
     if days < -days_before():
         return None
     if days < 0:
         return -days_before()
-    every = settings.PASSWORD_REMINDER_OVERDUE_EVERY_DAYS
-    return days // every * every
+    if days == 0:
+        return 0
+    return 1 + (days - 1) // overdue_every() * overdue_every()
 
 
-def _message(reminder: PasswordReminder, recipients: list, today: date) -> Message:
+def _message(reminder: PasswordReminder, recipients: list, today: date, *, no_administrators: bool) -> Message:
+    """The text counts from ``today``, not from the stage: a reminder sent late says so."""
     account = reminder.account
+    days_left = (reminder.due_on - today).days
     params = {
         "account": account,
         "organ": account.organ,
         "date": reminder.due_on.strftime("%d/%m/%Y"),
-        "days": (today - reminder.due_on).days,
+        "days": abs(days_left),
     }
-    policy = _(
-        "Cámbiela en la red social y registre el cambio en el sistema; el sistema no recibe ni guarda contraseñas."
-    )
-    if reminder.stage < 0:
+    if days_left > 0:
         title = _("Cambio de contraseña próximo: %(account)s") % params
         body = (
-            _("La contraseña de la cuenta %(account)s de %(organ)s debe cambiarse a más tardar el %(date)s.") % params
+            ngettext(
+                "La contraseña de la cuenta %(account)s de %(organ)s debe cambiarse a más tardar el %(date)s, "
+                "dentro de %(days)s día.",
+                "La contraseña de la cuenta %(account)s de %(organ)s debe cambiarse a más tardar el %(date)s, "
+                "dentro de %(days)s días.",
+                params["days"],
+            )
+            % params
         )
-    elif reminder.stage == 0:
+    elif days_left == 0:
         title = _("Hoy vence el cambio de contraseña: %(account)s") % params
         body = _("La contraseña de la cuenta %(account)s de %(organ)s debe cambiarse hoy, %(date)s.") % params
     else:
         title = _("Cambio de contraseña vencido: %(account)s") % params
         body = (
-            _(
+            ngettext(
                 "La contraseña de la cuenta %(account)s de %(organ)s debió cambiarse el %(date)s; "
-                "lleva %(days)s días de retraso. Las contraseñas se cambian cada dos meses."
+                "lleva %(days)s día de retraso. Las contraseñas se cambian cada dos meses.",
+                "La contraseña de la cuenta %(account)s de %(organ)s debió cambiarse el %(date)s; "
+                "lleva %(days)s días de retraso. Las contraseñas se cambian cada dos meses.",
+                params["days"],
             )
             % params
         )
+    parts = [body]
+    if no_administrators:
+        parts.append(
+            _(
+                "%(organ)s no tiene administradores designados vigentes que reciban este aviso; "
+                "designe a sus administradores."
+            )
+            % params
+        )
+    parts.append(
+        _("Cámbiela en la red social y registre el cambio en el sistema; el sistema no recibe ni guarda contraseñas.")
+    )
     return Message(
         recipients=recipients,
-        kind="password.overdue" if reminder.stage > 0 else "password.reminder",
+        kind="password.overdue" if days_left < 0 else "password.reminder",
         title=title,
-        body=f"{body} {policy}",
+        body=" ".join(parts),
         url=reverse("accounts:detail", args=[account.pk]),
     )
 
 
+def _escalates(reminder: PasswordReminder, admins: dict) -> bool:
+    """Overdue, or nobody administers the organ: its titular and CNCS must hear of it."""
+    return reminder.stage > 0 or not admins.get(reminder.account.organ_id)
+
+
 def _recipients(reminder: PasswordReminder, admins: dict, people: dict, cncs: list) -> list:
-    """Administrators always; once overdue, also the organ's titular and CNCS."""
+    """The organ's administrators; when it escalates, also the organ's titular and CNCS."""
     organ_id = reminder.account.organ_id
-    if reminder.stage > 0:
+    if _escalates(reminder, admins):
         return [*people.get(organ_id, []), *cncs]
     return list(admins.get(organ_id, []))
 
@@ -188,16 +247,28 @@ def _send_batch(candidates: list[tuple[int, date]], now: datetime, today: date) 
         if not mine:
             return 0
         organ_ids = {r.account.organ_id for r in mine}
-        overdue = any(r.stage > 0 for r in mine)
         admins = administrators_by_organ(organ_ids)
-        people = people_by_organ(organ_ids) if overdue else {}
-        cncs = list(access.cncs_users()) if overdue else []
-        messages = []
+        escalates = any(_escalates(r, admins) for r in mine)
+        people = people_by_organ(organ_ids) if escalates else {}
+        cncs = list(access.cncs_users()) if escalates else []
+        messages, sent, unreachable = [], [], []
         for reminder in mine:
-            message = _message(reminder, _recipients(reminder, admins, people, cncs), today)
-            reminder.recipients = len({u.pk for u in message.recipients})
+            recipients = _recipients(reminder, admins, people, cncs)
+            if not recipients:
+                unreachable.append(reminder.pk)
+                continue
+            message = _message(reminder, recipients, today, no_administrators=not admins.get(reminder.account.organ_id))
+            reminder.recipients = len({u.pk for u in recipients})
             messages.append(message)
-        PasswordReminder.objects.bulk_update(mine, ["recipients"])
+            sent.append(reminder)
+        if unreachable:
+            # Nobody to tell (no administrators, no titular, no CNCS): release the claim so
+            # the next sweep tries again, rather than record a reminder nobody received.
+            logger.warning("Password reminders with no recipient, to retry: %s", unreachable)
+            PasswordReminder.objects.filter(pk__in=unreachable).delete()
+        if not sent:
+            return 0
+        PasswordReminder.objects.bulk_update(sent, ["recipients"])
         notify_many(messages)
-    logger.info("Password reminders sent: %d", len(mine))
-    return len(mine)
+    logger.info("Password reminders sent: %d", len(sent))
+    return len(sent)

@@ -38,15 +38,14 @@ def rotation_status(request):
         access.accounts_visible_to(user).filter(status__in=Account.OPERATED_STATUSES), today
     )
     account_filter = RotationFilter(request.GET or None, queryset=accounts, organs=access.organs_visible_to(user))
-    filtered = (
-        account_filter.filtered()
-        .select_related("organ", "organ__entidad", "network")
-        .order_by(F("password_rotation_due_on").asc(nulls_first=True), "organ__name", "name")
+    filtered = account_filter.qs.select_related("organ", "organ__entidad", "network").order_by(
+        F("password_rotation_due_on").asc(nulls_first=True), "organ__name", "name"
     )
     page = Paginator(filtered, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    labels = dict(rotation.RotationState.choices)
     for account in page:
-        due = account.password_rotation_due_on
-        account.days_overdue = (today - due).days if due and due < today else 0
+        account.rotation_label = labels[account.rotation_state]
+        account.countdown = rotation.countdown(account.password_rotation_due_on, today)
     query = request.GET.copy()
     query.pop("pagina", None)
     counts = rotation.state_counts(accounts, today)
@@ -58,7 +57,6 @@ def rotation_status(request):
             "page": page,
             "querystring": query.urlencode(),
             "counts": [(state, label, counts[state]) for state, label in rotation.RotationState.choices],
-            "today": today,
-            "days_before": rotation.days_before(),
+            "schedule": rotation.schedule_text(),
         },
     )

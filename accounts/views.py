@@ -36,7 +36,7 @@ def account_list(request):
     user = request.user
     accounts = access.accounts_visible_to(user).select_related("organ", "organ__entidad", "network")
     account_filter = AccountFilter(request.GET or None, queryset=accounts, organs=access.organs_visible_to(user))
-    accounts = account_filter.filtered()
+    accounts = account_filter.qs
     if request.GET.get("formato") == "csv":
         return _accounts_csv(accounts)
     page = Paginator(accounts, PAGE_SIZE).get_page(request.GET.get("pagina"))

@@ -15,6 +15,22 @@ def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
+class StrictFilterMixin:
+    """For a django-filter ``FilterSet``: an invalid filter matches nothing.
+
+    django-filter drops a value that fails validation (an organ outside the user's scope,
+    an unknown status) and lists everything, so a tampered link would widen the list
+    instead of narrowing it. With this mixin ``qs`` is empty until every filter is valid;
+    the form's errors say why. Put it before ``FilterSet`` in the bases.
+    """
+
+    @property
+    def qs(self):
+        if self.is_bound and not self.is_valid():
+            return self.queryset.none()
+        return super().qs
+
+
 class DateInput(forms.DateInput):
     input_type = "date"
 

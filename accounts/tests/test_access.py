@@ -269,6 +269,12 @@ def test_an_invalid_filter_says_why_nothing_is_listed(client, cast):
     assert "Seleccione una opción válida." in response.content.decode()
 
 
+def test_an_unknown_status_matches_nothing(client, cast):
+    client.force_login(cast.cncs)
+    assert _listed(client.get(reverse("accounts:list") + "?status=borrada")) == set()
+    assert _listed(client.get(reverse("accounts:list") + "?status=active")) == {"INEPrueba", "OtraCuenta"}
+
+
 def test_searching_for_the_other_organs_handle_gives_nothing(client, cast):
     client.force_login(cast.other_titular)
     assert _listed(client.get(reverse("accounts:list") + "?q=INEPrueba")) == set()

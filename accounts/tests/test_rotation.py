@@ -9,9 +9,10 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
-from accounts import rotation, services
-from accounts.models import Account, LogEntry, PasswordReminder
+from accounts import rotation, selectors, services
+from accounts.models import Account, Designation, LogEntry, Organ, PasswordReminder, User
 from accounts.tests.factories import AccountFactory
 from notifications.models import Notification
 
@@ -118,7 +119,7 @@ def test_the_state_column_agrees_with_the_rule(cast):
 
 @pytest.mark.parametrize(
     ("days_from_due", "stage"),
-    [(-30, None), (-8, None), (-7, -7), (-1, -7), (0, 0), (6, 0), (7, 7), (13, 7), (14, 14), (50, 49)],
+    [(-30, None), (-8, None), (-7, -7), (-1, -7), (0, 0), (1, 1), (6, 1), (7, 1), (8, 8), (14, 8), (15, 15), (50, 50)],
 )
 def test_reminder_stage_for_each_day(days_from_due, stage):
     assert rotation.reminder_stage(DUE, DUE + timedelta(days=days_from_due)) == stage
@@ -146,11 +147,9 @@ def test_on_the_due_date_the_administrators_are_reminded_again(due_account):
     assert Notification.objects.filter(title__startswith="Hoy vence").count() == 2
 
 
-def test_overdue_escalates_weekly_to_the_titular_and_cncs(cast, due_account):
+def test_overdue_escalates_the_next_day_then_weekly_to_the_titular_and_cncs(cast, due_account):
     rotation.send_password_reminders(now=at_8(DUE))
-    for day in range(1, 7):
-        assert rotation.send_password_reminders(now=at_8(DUE + timedelta(days=day))) == 0
-    assert rotation.send_password_reminders(now=at_8(DUE + timedelta(days=7))) == 1
+    assert rotation.send_password_reminders(now=at_8(DUE + timedelta(days=1))) == 1
     overdue = Notification.objects.filter(kind="password.overdue")
     assert set(overdue.values_list("recipient__username", flat=True)) == {
         "admin_titular",
@@ -158,10 +157,98 @@ def test_overdue_escalates_weekly_to_the_titular_and_cncs(cast, due_account):
         "titular",
         "cncs",
     }
-    assert "lleva 7 días de retraso" in overdue.first().body
-    assert due_account.password_reminders.get(stage=7).recipients == 4
-    assert rotation.send_password_reminders(now=at_8(DUE + timedelta(days=14))) == 1
-    assert stages(due_account) == [0, 7, 14]
+    assert "debió cambiarse el 20/05/2026; lleva 1 día de retraso" in overdue.first().body
+    assert due_account.password_reminders.get(stage=1).recipients == 4
+    for day in range(2, 8):
+        assert rotation.send_password_reminders(now=at_8(DUE + timedelta(days=day))) == 0
+    assert rotation.send_password_reminders(now=at_8(DUE + timedelta(days=8))) == 1
+    assert "lleva 8 días de retraso" in Notification.objects.filter(kind="password.overdue").latest("pk").body
+    assert stages(due_account) == [0, 1, 8]
+
+
+def test_the_sweep_the_day_after_the_due_date_tells_the_titular_and_cncs(cast, due_account):
+    with time_machine.travel(at_8(DUE + timedelta(days=1)), tick=False):
+        assert rotation.send_password_reminders() == 1
+    told = set(Notification.objects.values_list("recipient__username", flat=True))
+    assert {"titular", "cncs"} <= told
+
+
+def test_a_sweep_after_the_due_date_never_says_it_is_due_today(due_account):
+    # The sweep did not run on the due date (beat was down): the next one is a day late.
+    with time_machine.travel(at_8(DUE + timedelta(days=1)), tick=False):
+        rotation.send_password_reminders()
+    titles = list(Notification.objects.values_list("title", flat=True))
+    bodies = list(Notification.objects.values_list("body", flat=True))
+    assert titles and not any("Hoy vence" in t for t in titles)
+    assert not any("hoy" in b for b in bodies)
+    assert all("debió cambiarse el 20/05/2026; lleva 1 día de retraso" in b for b in bodies)
+
+
+def test_a_back_dated_rotation_is_reminded_as_overdue_from_its_real_due_date(cast):
+    with time_machine.travel(at_8(date(2026, 5, 23)), tick=False):
+        services.record_password_rotation(
+            account_id=cast.account.pk, by=cast.admin, rotated_at=mx(2026, 3, 20, 10, 0), meets_policy=True
+        )
+        assert rotation.send_password_reminders() == 1
+    cast.account.refresh_from_db()
+    assert cast.account.password_rotation_due_on == DUE
+    overdue = Notification.objects.filter(kind="password.overdue")
+    assert {"titular", "cncs"} <= set(overdue.values_list("recipient__username", flat=True))
+    assert "debió cambiarse el 20/05/2026; lleva 3 días de retraso" in overdue.first().body
+    assert not Notification.objects.filter(title__startswith="Hoy vence").exists()
+
+
+def test_a_reminder_first_sent_within_the_week_counts_the_days_really_left(due_account):
+    with time_machine.travel(at_8(DUE - timedelta(days=3)), tick=False):
+        assert rotation.send_password_reminders() == 1
+    body = Notification.objects.filter(kind="password.reminder").first().body
+    assert "a más tardar el 20/05/2026, dentro de 3 días" in body
+
+
+def test_a_reminder_is_still_sent_once_when_the_sweep_runs_every_hour_after_the_due_date(due_account):
+    for hour in range(8, 21):
+        with time_machine.travel(datetime(2026, 5, 21, hour, 15, tzinfo=MX), tick=False):
+            rotation.send_password_reminders()
+    assert stages(due_account) == [1]
+    assert Notification.objects.count() == 4
+
+
+# --- Organs with nobody to remind -----------------------------------------------------------
+
+
+@pytest.fixture
+def no_administrators(cast, due_account):
+    Designation.objects.filter(organ=cast.organ).update(ends_at=timezone.now())
+    return due_account
+
+
+def test_an_organ_without_administrators_is_reminded_through_its_titular_and_cncs(cast, no_administrators):
+    with time_machine.travel(at_8(DUE - timedelta(days=7)), tick=False):
+        assert rotation.send_password_reminders() == 1
+    sent = Notification.objects.filter(kind="password.reminder")
+    assert set(sent.values_list("recipient__username", flat=True)) == {"titular", "cncs"}
+    assert "no tiene administradores designados vigentes" in sent.first().body
+    assert no_administrators.password_reminders.get().recipients == 2
+
+
+def test_a_reminder_nobody_can_receive_is_not_claimed_and_goes_out_at_the_next_sweep(cast, no_administrators):
+    Organ.objects.filter(pk=cast.organ.pk).update(head=None)
+    User.objects.filter(pk=cast.cncs.pk).update(is_active=False)
+    with time_machine.travel(at_8(DUE), tick=False):
+        assert rotation.send_password_reminders() == 0
+    assert not PasswordReminder.objects.exists()
+    User.objects.filter(pk=cast.cncs.pk).update(is_active=True)
+    with time_machine.travel(at_8(DUE) + timedelta(hours=1), tick=False):
+        assert rotation.send_password_reminders() == 1
+    assert no_administrators.password_reminders.get().recipients == 1
+
+
+def test_an_organ_without_administrators_shows_on_the_coverage_page(client, cast, no_administrators):
+    assert cast.organ in [gap.organ for gap in selectors.coverage_gaps()]
+    client.force_login(cast.cncs)
+    body = client.get(reverse("accounts:coverage")).content.decode()
+    assert cast.organ.name in body
+    assert "Sin administrador titular vigente." in body
 
 
 def test_the_day_is_the_mexico_city_day_not_the_utc_day(due_account):
@@ -175,13 +262,13 @@ def test_each_reminder_for_a_due_date_is_sent_once_however_often_beat_runs(due_a
     while moment < at_8(DUE + timedelta(days=22)):
         rotation.send_password_reminders(now=moment)
         moment += timedelta(hours=5)
-    assert stages(due_account) == [-7, 0, 7, 14, 21]
-    assert Notification.objects.filter(kind__startswith="password.").count() == 2 + 2 + 4 + 4 + 4
+    assert stages(due_account) == [-7, 0, 1, 8, 15, 22]
+    assert Notification.objects.filter(kind__startswith="password.").count() == 2 + 2 + 4 + 4 + 4 + 4
 
 
 def test_a_late_sweep_sends_only_the_current_stage(due_account):
     assert rotation.send_password_reminders(now=at_8(DUE + timedelta(days=9))) == 1
-    assert stages(due_account) == [7]
+    assert stages(due_account) == [8]
 
 
 def test_recording_the_rotation_stops_the_reminders_and_starts_a_new_cycle(cast, due_account):
@@ -282,7 +369,9 @@ def test_cncs_see_every_live_account_with_its_state(client, cast, statuses):
     assert handles(response) == {"INEPrueba", "OtraCuenta", "ProntoVence"}
     counts = {state: n for state, _, n in response.context["counts"]}
     assert counts == {"ok": 1, "due_soon": 1, "overdue": 1}
-    assert "3 días de retraso" in response.content.decode()
+    body = response.content.decode()
+    assert "3 días de retraso" in body and "vence en 2 días" in body
+    assert "Vencida" in body and "Por vencer" in body and "Al día" in body
 
 
 def test_an_organ_sees_only_its_own_accounts(client, cast, statuses):
@@ -305,6 +394,12 @@ def test_the_page_filters_by_organ(client, cast, statuses):
 
 def test_an_organ_filter_outside_the_users_scope_matches_nothing(client, cast, statuses):
     assert handles(page(client, cast.admin, f"?organ={cast.other_organ.pk}")) == set()
+
+
+def test_an_unknown_state_matches_nothing_and_says_why(client, cast, statuses):
+    response = page(client, cast.cncs, "?state=olvidada")
+    assert handles(response) == set()
+    assert "Seleccione una opción válida." in response.content.decode()
 
 
 def test_the_pages_query_count_does_not_grow_with_its_rows(client, cast, statuses, django_assert_max_num_queries):
