@@ -1,8 +1,9 @@
 """Who sees and does what with consultations, built only from ``accounts.access``.
 
-CNCS (and the system administrators) see every consultation; an organ's titular and
-administrators see their organ's. Only CNCS answers; only the organ's administrators open
-consultations and send the notice to the user.
+CNCS (and the system administrators) see every consultation and work from the queue; an
+organ's titular and administrators see their organ's. Only CNCS answers; only the organ's
+administrators open consultations and send the notice to the user. Views, panels,
+templates and services ask here; each decision has one function.
 """
 
 from __future__ import annotations
@@ -18,7 +19,18 @@ from .models import Consultation
 
 
 def sees_all(user: User) -> bool:
+    """Every consultation, and the queue by time left: CNCS and the system administrators."""
     return user.is_authenticated and (user.is_superuser or access.is_cncs(user))
+
+
+def sees_organ_consultations(user: User) -> bool:
+    """An organ's titular and administrators follow their organ's consultations."""
+    return bool(access.organ_ids_of(user))
+
+
+def is_answerer(user: User) -> bool:
+    """Only Comunicación Social answers; a system administrator does not speak for it."""
+    return access.is_cncs(user)
 
 
 def consultations_visible_to(user: User) -> QuerySet[Consultation]:
@@ -41,11 +53,8 @@ def get_consultation_for(user: User, pk: int) -> Consultation:
 
 
 def accounts_open_to_consult(user: User) -> QuerySet[Account]:
-    """The accounts this person may open a consultation about."""
-    candidates = access.accounts_visible_to(user).live().filter(organ_id__in=access.administered_organ_ids(user))
-    return candidates.filter(pk__in=[a.pk for a in candidates if access.can_operate_account(user, a)]).select_related(
-        "network", "organ"
-    )
+    """The accounts this person may open a consultation about: those they operate."""
+    return access.accounts_operated_by(user).select_related("network", "organ")
 
 
 def can_open(user: User) -> bool:
@@ -53,7 +62,7 @@ def can_open(user: User) -> bool:
 
 
 def can_answer(user: User, consultation: Consultation) -> bool:
-    return access.is_cncs(user) and consultation.is_open and not consultation.is_past_due
+    return is_answerer(user) and consultation.is_open and not consultation.is_past_due
 
 
 def can_send_user_notice(user: User, consultation: Consultation) -> bool:

@@ -10,7 +10,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts import access as account_access
 from core.panels import NavLink, Panel
 
 from . import access
@@ -23,7 +22,7 @@ def consultations_panel(request) -> Panel | None:
         return None
     now = timezone.now()
     visible = access.consultations_visible_to(user)
-    if account_access.is_cncs(user):
+    if access.sees_all(user):
         figures = visible.filter(status=Consultation.Status.OPEN).aggregate(
             open=Count("pk"),
             urgent=Count(
@@ -33,7 +32,7 @@ def consultations_panel(request) -> Panel | None:
             overdue=Count("pk", filter=Q(due_at__lte=now)),
         )
         return Panel(template="consultations/_home_panel.html", order=10, context={"cncs": True, **figures})
-    if not account_access.organ_ids_of(user):
+    if not access.sees_organ_consultations(user):
         return None
     figures = visible.aggregate(
         open=Count("pk", filter=Q(status=Consultation.Status.OPEN)),
@@ -54,6 +53,6 @@ def consultations_link(request) -> NavLink | None:
     user = request.user
     if access.sees_all(user):
         return NavLink(label=_("Consultas"), url=reverse("consultations:queue"), order=20)
-    if account_access.organ_ids_of(user):
+    if access.sees_organ_consultations(user):
         return NavLink(label=_("Consultas"), url=reverse("consultations:list"), order=20)
     return None

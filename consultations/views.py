@@ -11,7 +11,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts import access as account_access
 from core.files import private_file_response
 from core.forms import add_service_errors
 
@@ -49,7 +48,7 @@ def consultation_list(request):
             "statuses": Consultation.Status.choices,
             "current_status": status,
             "can_open": access.can_open(request.user),
-            "is_cncs": account_access.is_cncs(request.user),
+            "sees_queue": access.sees_all(request.user),
         }
     )
     return render(request, "consultations/consultation_list.html", context)

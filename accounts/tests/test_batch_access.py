@@ -1,13 +1,16 @@
+"""The batch and queryset forms of ``accounts.access`` agree with the single-object rules
+they stand for, and ``notify_many`` writes what the sweeps hand it."""
+
 from __future__ import annotations
 
 import pytest
-from django.db import DataError, transaction
+from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from accounts import access
 from accounts.access import administrators_by_organ, people_by_organ
-from accounts.bulk import insert_rows
-from accounts.models import Designation, Organ, User
+from accounts.models import Account, Designation, Organ, User
+from accounts.tests.factories import LOGGED_IN, AccountFactory, UserFactory
 from notifications.models import Notification
 from notifications.services import Message, notify_many
 
@@ -42,6 +45,22 @@ def test_the_batch_lookups_take_a_fixed_number_of_queries(organs, django_assert_
         people_by_organ(o.pk for o in organs)
 
 
+def test_accounts_operated_by_agrees_with_can_operate_account(cast):
+    # An account in every status in the organ, and an administrator moved to another organ.
+    for status in Account.Status.values:
+        AccountFactory(organ=cast.organ, network=cast.network, status=status)
+    moved = UserFactory(username="trasladado", organ=cast.organ)
+    Designation.objects.create(organ=cast.other_organ, user=moved, role=Designation.Role.SUPLENTE)
+    people = [getattr(cast, role) for role in sorted(LOGGED_IN - {"superuser"})]
+    people += [UserFactory(username="root", is_superuser=True), moved, AnonymousUser()]
+    accounts = list(Account.objects.all())
+    for person in people:
+        operated = set(access.accounts_operated_by(person).values_list("pk", flat=True))
+        assert operated == {a.pk for a in accounts if access.can_operate_account(person, a)}, person
+    assert operated == set()  # the last one, anonymous, operates nothing
+    assert {a.status for a in access.accounts_operated_by(cast.admin)} == set(Account.OPERATED_STATUSES)
+
+
 def test_notify_many_skips_inactive_and_repeated_recipients(cast):
     User.objects.filter(pk=cast.suplente.pk).update(is_active=False)
     cast.suplente.refresh_from_db()
@@ -64,43 +83,3 @@ def test_notify_many_hands_the_emails_over_after_commit(cast, django_capture_on_
         notify_many([Message(recipients=[cast.admin, cast.cncs], kind="k", title="Aviso", body="Cuerpo")])
     assert sorted(m.to[0] for m in mailoutbox) == ["admin_titular@ine.mx", "cncs@ine.mx"]
     assert set(Notification.objects.values_list("email_status", flat=True)) == {Notification.EmailStatus.SENT}
-
-
-AWKWARD = [
-    "comillas \"dobles\" y 'simples'",
-    "diagonal invertida \\ y \\\\ doble",
-    "llaves {a,b} y comas, NULL, null",
-    "",
-    "saltos\nde línea\ty tabuladores",
-    "acentos: ñandú, pingüino, ¿qué?, ¡sí! 🗳️",
-]
-
-
-def test_insert_rows_keeps_every_value_intact(cast):
-    now = timezone.now()
-    ids = insert_rows(
-        Notification,
-        ["recipient_id", "title", "body", "url"],
-        [(cast.admin.pk, text[:200], text, f"/x/{i}/") for i, text in enumerate(AWKWARD)],
-        constants={"kind": "prueba", "created_at": now, "email_next_attempt_at": now},
-    )
-    assert len(ids) == len(AWKWARD)
-    stored = Notification.objects.filter(pk__in=ids).order_by("pk")
-    assert [n.body for n in stored] == AWKWARD
-    assert {(n.kind, n.email_status, n.email_attempts, n.read_at, n.created_at) for n in stored} == {
-        ("prueba", Notification.EmailStatus.PENDING, 0, None, now)
-    }
-
-
-def test_insert_rows_of_nothing_does_nothing(django_assert_num_queries):
-    with django_assert_num_queries(0):
-        assert insert_rows(Notification, ["recipient_id"], []) == []
-
-
-@pytest.mark.postgres
-def test_insert_rows_refuses_an_over_long_value_instead_of_truncating_it(cast):
-    with pytest.raises(DataError), transaction.atomic():
-        insert_rows(
-            Notification, ["recipient_id", "title", "body", "url"], [(cast.admin.pk, "T", "B", "/" + "x" * 600)]
-        )
-    assert not Notification.objects.exists()
