@@ -272,7 +272,12 @@ def add_log_entry(
 ) -> LogEntry:
     """Append to the bitácora (§8.iii). Other apps pass ``check_access=False`` for entries
     the system writes on a person's behalf after their own access checks."""
-    account = Account.objects.select_related("organ").get(pk=account_id)
+    # Locked, so that a closure either waits for this entry or is seen by it.
+    account = Account.objects.select_for_update(of=("self",)).select_related("organ").get(pk=account_id)
+    if not account.is_live:
+        raise ValidationError(
+            _("La cuenta %(account)s está cerrada: su bitácora ya no admite entradas.") % {"account": account}
+        )
     if check_access:
         _require_operator(by, account)
     corrects = None
@@ -302,7 +307,13 @@ def add_log_entry(
 def add_out_of_office_period(
     *, account_id: int, by: User, starts_on: date, ends_on: date, reason: str, attention_hours: str, monitor: User
 ) -> OutOfOfficePeriod:
-    account = Account.objects.select_related("organ").get(pk=account_id)
+    # Locked, so that a closure either waits for this period or is seen by it.
+    account = Account.objects.select_for_update(of=("self",)).select_related("organ").get(pk=account_id)
+    if not account.is_live:
+        raise ValidationError(
+            _("La cuenta %(account)s está cerrada: ya no admite periodos vacacionales o inhábiles.")
+            % {"account": account}
+        )
     _require_operator(by, account)
     if not access.organ_administrators(account.organ).filter(pk=monitor.pk).exists():
         raise ValidationError({"monitor": _("Quien monitorea debe ser administrador designado del órgano.")})

@@ -206,7 +206,7 @@ def test_a_former_administrator_is_refused(cast):
 
 def test_a_closed_account_refuses_entries(cast):
     services.change_account_status(account_id=cast.account.pk, to_status=Account.Status.CLOSED, by=cast.cncs)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(ValidationError):
         services.add_log_entry(account_id=cast.account.pk, by=cast.admin, kind=LogEntry.Kind.OTHER, text="Tarde")
     assert LogEntry.objects.count() == 0
 
