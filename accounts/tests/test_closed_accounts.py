@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 
-from accounts import services
+from accounts import access, services
 from accounts.models import Account, LogEntry, OutOfOfficePeriod
 from accounts.tests.concurrency import run_together
 
@@ -74,7 +74,8 @@ def test_a_closed_account_refuses_an_out_of_office_period_and_says_why(cast):
 
 
 def pause_after(function, seconds=0.5):
-    """The write pauses after it has read the account: the closure runs meanwhile."""
+    """The write pauses after it has read the account (at its access check): the closure
+    runs meanwhile."""
 
     def paused(*args, **kwargs):
         result = function(*args, **kwargs)
@@ -103,7 +104,7 @@ def assert_nothing_written_after_the_closure(model, results):
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_a_bitacora_entry_racing_the_closure_is_never_written_after_it(cast, monkeypatch):
-    monkeypatch.setattr(services, "_require_operator", pause_after(services._require_operator))
+    monkeypatch.setattr(access, "can_operate_account", pause_after(access.can_operate_account))
     results = run_together(lambda: add_entry(cast), lambda: close_a_moment_later(cast))
     assert_nothing_written_after_the_closure(LogEntry, results)
 
@@ -111,6 +112,6 @@ def test_a_bitacora_entry_racing_the_closure_is_never_written_after_it(cast, mon
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_an_out_of_office_period_racing_the_closure_is_never_written_after_it(cast, monkeypatch):
-    monkeypatch.setattr(services, "_require_operator", pause_after(services._require_operator))
+    monkeypatch.setattr(access, "can_operate_account", pause_after(access.can_operate_account))
     results = run_together(lambda: add_period(cast), lambda: close_a_moment_later(cast))
     assert_nothing_written_after_the_closure(OutOfOfficePeriod, results)
