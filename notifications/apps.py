@@ -10,7 +10,7 @@ class NotificationsConfig(AppConfig):
     def ready(self) -> None:
         from core.panels import register_home_panel, register_nav_link
 
-        from . import panels
+        from . import checks, panels  # noqa: F401 - checks registers itself
 
         register_home_panel(panels.recent_notifications_panel)
         register_nav_link(panels.inbox_link)

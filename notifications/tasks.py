@@ -5,7 +5,7 @@ from . import delivery
 
 @shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
 def deliver_notification_emails(ids: list[int]) -> int:
-    return sum(delivery.deliver_email(pk) for pk in ids)
+    return delivery.deliver_emails(ids)
 
 
 @shared_task(acks_late=True)

@@ -127,6 +127,10 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "private"))
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# Seconds an SMTP socket operation may block. Kept well below the e-mail claim's lifetime
+# (notifications.delivery.STALE_CLAIM, 15 minutes; checked by notifications.E001) so a hung
+# send gives up long before its claim is released and the e-mail could go out twice.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="redes.sociales@ine.mx")
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 
