@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import F, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -156,6 +157,15 @@ def can_operate_account(user: User, account: Account) -> bool:
     return account.is_operated and account.organ_id in administered_organ_ids(user)
 
 
+# The ``require_*`` forms raise with the reason, so a service and the view that shows its
+# form refuse in the same words.
+
+
+def require_operator(user: User, account: Account) -> None:
+    if not can_operate_account(user, account):
+        raise PermissionDenied(_("Solo los administradores designados del órgano operan esta cuenta."))
+
+
 def accounts_operated_by(user: User) -> QuerySet[Account]:
     """``can_operate_account`` as a queryset: every account this person may operate."""
     return Account.objects.filter(status__in=Account.OPERATED_STATUSES, organ_id__in=administered_organ_ids(user))
@@ -176,9 +186,31 @@ def editable_account_fields(user: User, account: Account) -> tuple[str, ...]:
     return ()
 
 
+def require_editable_account_fields(user: User, account: Account) -> tuple[str, ...]:
+    fields = editable_account_fields(user, account)
+    if not fields:
+        raise PermissionDenied(_("No puede editar los datos de esta cuenta."))
+    return fields
+
+
 def can_designate(user: User, organ: Organ) -> bool:
     """Only the organ's titular changes its administrators (§7.iv)."""
     return user.is_authenticated and (user.is_superuser or organ.head_id == user.pk)
+
+
+def require_designate(user: User, organ: Organ) -> None:
+    if not can_designate(user, organ):
+        raise PermissionDenied(_("Solo la persona titular del órgano puede designar a sus administradores."))
+
+
+def can_change_organ_head(user: User) -> bool:
+    """Who heads an organ is institutional data kept by the system's administration."""
+    return user.is_authenticated and user.is_superuser
+
+
+def require_change_organ_head(user: User) -> None:
+    if not can_change_organ_head(user):
+        raise PermissionDenied(_("Solo la administración del sistema registra a la persona titular de un órgano."))
 
 
 def can_see_coverage(user: User) -> bool:

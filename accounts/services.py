@@ -121,9 +121,7 @@ def change_account_status(*, account_id: int, to_status: str, by: User | None, c
 def update_account_details(*, account_id: int, by: User, **fields) -> Account:
     """Keep an account's details current; who may change which field is in ``access``."""
     account = Account.objects.select_for_update().select_related("network").get(pk=account_id)
-    allowed = access.editable_account_fields(by, account)
-    if not allowed:
-        raise PermissionDenied(_("No administra esta cuenta."))
+    allowed = access.require_editable_account_fields(by, account)
     if set(fields) - set(allowed):
         raise PermissionDenied(
             _("Solo Comunicación Social cambia el nombre de usuario, la dirección y el correo de registro.")
@@ -187,8 +185,7 @@ def designate_administrators(
     """
     with transaction.atomic():
         organ = Organ.objects.select_for_update().get(pk=organ_id)
-        if not access.can_designate(by, organ):
-            raise PermissionDenied(_("Solo la persona titular del órgano puede designar a sus administradores."))
+        access.require_designate(by, organ)
         if titular.pk == suplente.pk:
             raise ValidationError(_("La misma persona no puede ser administradora titular y suplente."))
         wanted = {Designation.Role.TITULAR: titular, Designation.Role.SUPLENTE: suplente}
@@ -250,12 +247,55 @@ def designate_administrators(
     return created
 
 
+def set_organ_head(*, organ_id: int, head: User | None, by: User) -> Organ:
+    """Record who heads an organ (its titular), or that nobody does.
+
+    The titular files the organ's requests and designates its administrators (§7), so the
+    change is kept in the organ's history with who made it, and CNCS, the Comité and both
+    people are told, like a change of administrators.
+    """
+    with transaction.atomic():
+        organ = Organ.objects.select_for_update(of=("self",)).select_related("head").get(pk=organ_id)
+        access.require_change_organ_head(by)
+        if organ.head_id == (head.pk if head else None):
+            return organ
+        if head is not None:
+            if not head.is_active:
+                raise ValidationError({"head": _("%(person)s no está activo en el sistema.") % {"person": head}})
+            if head.organ_id != organ.pk:
+                raise ValidationError(
+                    {
+                        "head": _("%(person)s no pertenece a %(organ)s; la persona titular es de su propio personal.")
+                        % {"person": head, "organ": organ}
+                    }
+                )
+            # One person heads one organ (a one-to-one column): say so instead of failing on it.
+            other = Organ.objects.filter(head=head).exclude(pk=organ.pk).first()
+            if other is not None:
+                raise ValidationError(
+                    {"head": _("%(person)s ya es titular de %(other)s.") % {"person": head, "other": other}}
+                )
+        previous = organ.head
+        organ.head = head
+        organ._history_user = by
+        organ.save(update_fields=["head"])
+        nobody = _("nadie")
+        notify(
+            [*access.cncs_users(), *access.committee_users(), *(u for u in (head, previous) if u is not None)],
+            kind="organ.head_changed",
+            title=_("Cambio de titular: %(organ)s") % {"organ": organ},
+            body=_("%(by)s registró como titular de %(organ)s a %(new)s (antes: %(old)s).")
+            % {"by": by, "organ": organ, "new": head or nobody, "old": previous or nobody},
+            url=reverse("accounts:organ", args=[organ.pk]),
+        )
+    return organ
+
+
 # --- Bitácora, out-of-office, passwords ------------------------------------------------------
 
 
 def _require_operator(by: User, account: Account) -> None:
-    if not access.can_operate_account(by, account):
-        raise PermissionDenied(_("Solo los administradores designados del órgano operan esta cuenta."))
+    access.require_operator(by, account)
 
 
 @transaction.atomic

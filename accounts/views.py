@@ -164,9 +164,10 @@ def _history_rows(account: Account, limit: int = 30) -> list[dict]:
 
 
 def _operated_account(request, pk: int) -> Account:
+    """404 for an account the user cannot see; for one they see but do not operate, the
+    refusal the services give (the form is not shown, the POST would be refused)."""
     account = access.get_account_for(request.user, pk)
-    if not access.can_operate_account(request.user, account):
-        raise PermissionDenied(_("Solo los administradores designados del órgano operan esta cuenta."))
+    access.require_operator(request.user, account)
     return account
 
 
@@ -241,9 +242,7 @@ def password_rotation_add(request, pk: int):
 @login_required
 def account_edit(request, pk: int):
     account = access.get_account_for(request.user, pk)
-    editable = access.editable_account_fields(request.user, account)
-    if not editable:
-        raise PermissionDenied(_("No puede editar los datos de esta cuenta."))
+    editable = access.require_editable_account_fields(request.user, account)
     form = AccountDetailsForm(request.POST or None, instance=Account.objects.get(pk=account.pk), editable=editable)
     if request.method == "POST" and form.is_valid():
         try:
@@ -277,8 +276,7 @@ def organ_detail(request, pk: int):
 @login_required
 def designate(request, pk: int):
     organ = access.get_organ_for(request.user, pk)
-    if not access.can_designate(request.user, organ):
-        raise PermissionDenied(_("Solo la persona titular del órgano puede designar a sus administradores."))
+    access.require_designate(request.user, organ)
     current = {d.role: d.user for d in selectors.current_designations(organ)}
     form = DesignationForm(
         request.POST or None,

@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts import services
+from accounts import services, views
 from accounts.models import Account, LogEntry, OutOfOfficePeriod, PasswordRotation
 from accounts.tests.factories import AccountFactory, EntidadFactory, NetworkFactory, OrganFactory
 
@@ -530,3 +530,49 @@ def test_the_list_filters_the_accounts_flagged_as_possibly_abandoned(client, cas
     client.force_login(cast.cncs)
     response = client.get(reverse("accounts:list"), {"abandoned": "true"})
     assert [a.pk for a in response.context["page"]] == [cast.account.pk]
+
+
+# --- One refusal, in the services' words ---------------------------------------------------
+
+
+def _refusal(call) -> str:
+    with pytest.raises(PermissionDenied) as refused:
+        call()
+    return str(refused.value)
+
+
+def _get_view(rf, view, user, **kwargs):
+    request = rf.get("/")
+    request.user = user
+    return lambda: view(request, **kwargs)
+
+
+def test_the_operation_forms_refuse_the_titular_in_the_services_words(rf, cast):
+    # The organ's titular sees its accounts but does not operate them.
+    by_service = _refusal(
+        lambda: services.record_password_rotation(account_id=cast.account.pk, by=cast.titular, meets_policy=True)
+    )
+    for view in (views.log_entry_add, views.out_of_office_add, views.password_rotation_add):
+        assert _refusal(_get_view(rf, view, cast.titular, pk=cast.account.pk)) == by_service
+
+
+def test_the_edit_form_refuses_in_the_services_words(rf, cast):
+    by_service = _refusal(
+        lambda: services.update_account_details(account_id=cast.account.pk, by=cast.titular, name="Otra")
+    )
+    assert _refusal(_get_view(rf, views.account_edit, cast.titular, pk=cast.account.pk)) == by_service
+
+
+def test_the_designation_form_refuses_in_the_services_words(rf, cast):
+    by_service = _refusal(
+        lambda: services.designate_administrators(
+            organ_id=cast.organ.pk, by=cast.admin, titular=cast.admin, suplente=cast.suplente
+        )
+    )
+    assert _refusal(_get_view(rf, views.designate, cast.admin, pk=cast.organ.pk)) == by_service
+
+
+def test_an_account_the_user_cannot_see_is_still_a_404(client, cast):
+    client.force_login(cast.other_admin)
+    for name in ("log_add", "period_add", "rotation_add", "edit"):
+        assert client.get(reverse(f"accounts:{name}", args=[cast.account.pk])).status_code == 404
