@@ -1,10 +1,23 @@
-from django.contrib import admin
+"""The admin writes through the same services as the web pages, or not at all.
+
+A field whose change is a transition (an account's identity, an organ's titular, a new
+out-of-office period) is saved by calling its service, so the same rules are enforced
+and the same history and notifications are written; every other field a service owns is
+read-only. A service's refusal is shown as an admin error message, in Spanish.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import HTTPS_URL_FIELDS, ReadOnlyAdmin
 
+from . import access, services
 from .models import (
     Account,
     AccountStatusChange,
@@ -18,6 +31,45 @@ from .models import (
     PasswordRotation,
     User,
 )
+
+
+class ServiceRefused(Exception):
+    def __init__(self, messages: list[str]):
+        super().__init__(messages)
+        self.messages = messages
+
+
+class ThroughServicesAdmin(admin.ModelAdmin):
+    """``save_model`` calls a service; a refusal undoes the whole save and is shown as an error."""
+
+    def call_service(self, service, **kwargs):
+        try:
+            return service(**kwargs)
+        except ValidationError as exc:
+            raise ServiceRefused(exc.messages) from exc
+        except PermissionDenied as exc:
+            raise ServiceRefused([str(exc)]) from exc
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            # The exception leaves the admin's transaction, so nothing of the save remains.
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ServiceRefused as refused:
+            for message in refused.messages:
+                self.message_user(request, message, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """History is read here, never reverted: a revert would save an old version past the services."""
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method != "GET":
+            raise PermissionDenied(_("El historial solo se consulta; los cambios se hacen en el formulario."))
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 @admin.register(User)
@@ -39,11 +91,26 @@ class EntidadAdmin(admin.ModelAdmin):
 
 
 @admin.register(Organ)
-class OrganAdmin(SimpleHistoryAdmin):
+class OrganAdmin(ThroughServicesAdmin, HistoryAdmin):
     list_display = ["code", "name", "kind", "entidad", "district_number", "head", "is_active"]
     list_filter = ["kind", "is_active", "entidad"]
     search_fields = ["code", "name", "acronym"]
     autocomplete_fields = ["head", "parent"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A new organ gets its titular afterwards, through services.set_organ_head.
+        return ["head"] if obj is None else []
+
+    def save_model(self, request, obj, form, change):
+        head_changed = change and "head" in form.changed_data
+        if head_changed:
+            wanted = obj.head
+            obj.head_id = form.initial["head"]  # the stored titular; only the service changes it
+        if not change or set(form.changed_data) - {"head"}:
+            super().save_model(request, obj, form, change)
+        if head_changed:
+            self.call_service(services.set_organ_head, organ_id=obj.pk, head=wanted, by=request.user)
+            obj.refresh_from_db()
 
 
 @admin.register(Network)
@@ -64,25 +131,31 @@ class StatusChangeInline(admin.TabularInline):
 
 
 @admin.register(Account)
-class AccountAdmin(SimpleHistoryAdmin):
+class AccountAdmin(ThroughServicesAdmin, HistoryAdmin):
     formfield_overrides = HTTPS_URL_FIELDS
     list_display = ["name", "display_handle", "network", "organ", "status", "verification_status", "is_official"]
     list_filter = ["status", "network", "verification_status", "is_official", "organ__kind", "organ__entidad"]
     search_fields = ["name", "handle", "url", "organ__name"]
-    autocomplete_fields = ["organ"]
-    # Status moves only through accounts.services (recorded with who and why).
-    readonly_fields = [
-        "status",
-        "activated_at",
-        "closed_at",
-        "last_activity_at",
-        "flagged_abandoned_at",
-        "last_password_rotation_at",
-        "password_rotation_due_on",
-        "created_at",
-        "updated_at",
-    ]
     inlines = [StatusChangeInline]
+
+    # An account is born from an approved opening request and ends through a closure
+    # (approvals), its status moves through services.change_account_status: never here.
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        # The fields this person may change through services.update_account_details (access
+        # decides); the rest is read-only.
+        editable = access.editable_account_fields(request.user, obj) if obj is not None else ()
+        return [f.name for f in Account._meta.concrete_fields if f.name not in editable and not f.primary_key]
+
+    def save_model(self, request, obj, form, change):
+        fields = {name: form.cleaned_data[name] for name in form.fields}
+        self.call_service(services.update_account_details, account_id=obj.pk, by=request.user, **fields)
+        obj.refresh_from_db()
 
 
 @admin.register(AccountStatusChange)
@@ -93,7 +166,7 @@ class AccountStatusChangeAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Designation)
-class DesignationAdmin(SimpleHistoryAdmin, ReadOnlyAdmin):
+class DesignationAdmin(HistoryAdmin, ReadOnlyAdmin):
     list_display = ["organ", "role", "user", "starts_at", "ends_at", "designated_by"]
     list_filter = ["role", "organ__kind", ("ends_at", admin.EmptyFieldListFilter)]
     search_fields = ["organ__name", "user__username", "user__first_name", "user__last_name"]
@@ -107,11 +180,34 @@ class LogEntryAdmin(ReadOnlyAdmin):
 
 
 @admin.register(OutOfOfficePeriod)
-class OutOfOfficePeriodAdmin(admin.ModelAdmin):
-    list_display = ["account", "starts_on", "ends_on", "reason", "monitor"]
+class OutOfOfficePeriodAdmin(ThroughServicesAdmin):
+    """Periods are added through services.add_out_of_office_period (by the organ's
+    administrators, like the account page), and are a record afterwards."""
+
+    list_display = ["account", "starts_on", "ends_on", "reason", "monitor", "created_by"]
     list_filter = ["starts_on"]
     search_fields = ["account__name", "reason"]
-    autocomplete_fields = ["account", "monitor", "created_by"]
+    autocomplete_fields = ["account", "monitor"]
+    fields = ["account", "starts_on", "ends_on", "reason", "attention_hours", "monitor", "created_by", "created_at"]
+    readonly_fields = ["created_by", "created_at"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        data = {name: form.cleaned_data[name] for name in ("starts_on", "ends_on", "reason", "attention_hours")}
+        period = self.call_service(
+            services.add_out_of_office_period,
+            account_id=obj.account_id,
+            by=request.user,
+            monitor=obj.monitor,
+            **data,
+        )
+        obj.pk, obj.created_by, obj.created_at = period.pk, period.created_by, period.created_at
+        obj._state.adding = False
 
 
 @admin.register(PasswordRotation)
