@@ -531,9 +531,10 @@ class PasswordRotation(models.Model):
 class PasswordReminder(models.Model):
     """One password-rotation reminder: sent once per account, due date and stage.
 
-    ``stage`` is the day the reminder belongs to, counted from the due date: -7 (a week
-    before), 0 (the due date), then 7, 14, … while overdue. The unique constraint is the
-    claim: the sweep inserts the row and notifies only for the rows it inserted itself.
+    ``stage`` is the day the reminder belongs to, counted from the due date: -7 (the week
+    before), 0 (the due date), then 1, 8, 15, … while overdue (``accounts.rotation``). The
+    unique constraint is the claim: the sweep inserts the row and notifies only for the
+    rows it inserted itself.
     """
 
     account = models.ForeignKey(
