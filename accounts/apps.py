@@ -15,3 +15,14 @@ class AccountsConfig(AppConfig):
         register_home_panel(panels.overview_panel)
         for link in (panels.accounts_link, panels.rotation_link, panels.coverage_link, panels.own_organ_link):
             register_nav_link(link)
+
+        from notifications.kinds import register_kind
+
+        for code, label in (
+            ("account.possibly_abandoned", _("Cuenta posiblemente abandonada")),
+            ("designation.changed", _("Cambio de administradores de cuentas")),
+            ("organ.head_changed", _("Cambio de titular de un órgano")),
+            ("password.reminder", _("Recordatorio de cambio de contraseña")),
+            ("password.overdue", _("Cambio de contraseña vencido")),
+        ):
+            register_kind(code, label, section=self.verbose_name)

@@ -14,3 +14,15 @@ class ConsultationsConfig(AppConfig):
 
         register_home_panel(consultations_panel)
         register_nav_link(consultations_link)
+
+        from accounts.access import Group
+        from notifications.kinds import register_kind
+
+        register_kind("consultation.opened", _("Consulta nueva"), section=self.verbose_name)
+        register_kind("consultation.answered", _("Consulta respondida"), section=self.verbose_name)
+        # CNCS sees the queue every day: its reminders and expiries default to the digest.
+        for code, label in (
+            ("consultation.reminder", _("Recordatorio de consulta por vencer")),
+            ("consultation.expired", _("Consulta vencida sin respuesta")),
+        ):
+            register_kind(code, label, section=self.verbose_name, digest_for_groups=[Group.CNCS])

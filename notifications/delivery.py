@@ -14,6 +14,7 @@ connection, opened at the first claimed notification; each notification is still
 and marked on its own, so a batch cut short leaves the rest pending, never half-done. A
 failed send closes the connection (the next notification opens a new one); a connection
 that cannot be opened at all ends the batch, since the next sends would fail the same way.
+Notifications held for the daily digest (DIGEST) are never claimed here: see digest.py.
 """
 
 from __future__ import annotations

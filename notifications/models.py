@@ -17,6 +17,8 @@ class Notification(models.Model):
         SENDING = "sending", _("Enviando")
         SENT = "sent", _("Enviado")
         FAILED = "failed", _("Fallido")
+        # Held for the recipient's daily digest; the immediate sweep never touches it.
+        DIGEST = "digest", _("En espera del resumen diario")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("destinatario"), on_delete=models.CASCADE, related_name="notifications"
@@ -47,7 +49,60 @@ class Notification(models.Model):
                 name="notification_email_due",
             ),
             models.Index(fields=["recipient", "read_at"], name="notification_inbox"),
+            models.Index(
+                fields=["recipient", "created_at"],
+                condition=Q(email_status="digest"),
+                name="notification_digest_held",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.title
+
+
+class NotificationPreference(models.Model):
+    """A person's choice for one kind; with no row, the kind's default for their role applies."""
+
+    class Delivery(models.TextChoices):
+        IMMEDIATE = "immediate", _("Correo inmediato")
+        DIGEST = "digest", _("Resumen diario")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("persona"),
+        on_delete=models.CASCADE,
+        related_name="notification_preferences",
+    )
+    kind = models.CharField(_("tipo"), max_length=60)
+    delivery = models.CharField(_("entrega por correo"), max_length=10, choices=Delivery.choices)
+
+    class Meta:
+        verbose_name = _("preferencia de notificación")
+        verbose_name_plural = _("preferencias de notificación")
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="notification_preference_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.kind}: {self.get_delivery_display()}"
+
+
+class DigestRun(models.Model):
+    """One person's digest for one day. Inserting the row claims the digest: the unique
+    (user, day) lets exactly one worker send it, however often the sweep runs."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("persona"), on_delete=models.CASCADE, related_name="digest_runs"
+    )
+    day = models.DateField(_("día"))
+    claimed_at = models.DateTimeField(_("reclamado"), default=timezone.now)
+    claim_token = models.UUIDField(_("ficha de reclamo"))
+    sent_at = models.DateTimeField(_("enviado"), null=True, blank=True)
+    items = models.PositiveIntegerField(_("avisos incluidos"), default=0)
+
+    class Meta:
+        ordering = ["-day", "user_id"]
+        verbose_name = _("resumen diario")
+        verbose_name_plural = _("resúmenes diarios")
+        constraints = [models.UniqueConstraint(fields=["user", "day"], name="digest_run_one_per_day")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.day:%d/%m/%Y}"

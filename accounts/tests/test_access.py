@@ -75,12 +75,14 @@ VIEWS = {
         {"anonymous": LOGIN, **{r: OK if r in SEE_COVERAGE else FORBIDDEN for r in LOGGED_IN}},
     ),
     "inbox": ("get", lambda c: reverse("notifications:inbox"), _everyone(OK)),
-    # The titular's notification: only the titular opens it; to everyone else it does not exist.
+    # The titular's notification: only the titular sees it (a GET shows it and marks nothing
+    # read; opening it is a POST); to everyone else it does not exist.
     "notification_open": (
         "get",
         lambda c: reverse("notifications:open", args=[c.notification.pk]),
-        {"anonymous": LOGIN, **{r: REDIRECT if r == "titular" else NOT_FOUND for r in LOGGED_IN}},
+        {"anonymous": LOGIN, **{r: OK if r == "titular" else NOT_FOUND for r in LOGGED_IN}},
     ),
+    "notification_preferences": ("get", lambda c: reverse("notifications:preferences"), _everyone(OK)),
     "mark_all_read": ("post", lambda c: reverse("notifications:read_all"), _everyone(REDIRECT)),
     "rotation_status": ("get", lambda c: reverse("accounts:rotation_status"), _everyone(OK)),
     "public_lookup": ("get", lambda c: reverse("accounts:public_lookup") + "?q=INEPrueba", _everyone(OK, OK)),
@@ -136,6 +138,7 @@ def test_the_matrix_covers_every_view_of_the_foundation():
     foundation = {f"accounts:{p.name}" for p in accounts_urls}
     foundation |= {f"core:{p.name}" for p in core_urls} | {f"notifications:{p.name}" for p in notification_urls}
     covered = {"core:home", "notifications:inbox", "notifications:open", "notifications:read_all"}
+    covered |= {"notifications:preferences"}
     covered |= {f"accounts:{name}" for name in ("list", "detail", "edit", "log_add", "period_add", "rotation_add")}
     covered |= {f"accounts:{name}" for name in ("organ", "designate", "coverage", "public_lookup", "rotation_status")}
     assert foundation == covered

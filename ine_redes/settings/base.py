@@ -192,6 +192,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.tasks.send_password_reminders",
         "schedule": crontab(minute=15, hour="8-20"),
     },
+    # One e-mail a day per person with the notifications they take as a digest; claimed
+    # per person and day, so a repeated run sends nothing twice.
+    "notification-daily-digests": {
+        "task": "notifications.tasks.send_notification_digests",
+        "schedule": crontab(hour=8, minute=0),
+    },
 }
 
 # --- Domain settings --------------------------------------------------------------------

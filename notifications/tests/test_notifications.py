@@ -32,7 +32,7 @@ from notifications.services import notify
 
 pytestmark = pytest.mark.django_db
 
-PENDING, SENDING, SENT, FAILED = (s.value for s in Notification.EmailStatus)
+PENDING, SENDING, SENT, FAILED, DIGEST = (s.value for s in Notification.EmailStatus)
 
 
 def _notify(*users, title="Aviso de prueba", url="/cuentas/1/"):
@@ -278,7 +278,7 @@ def test_opening_a_notification_marks_it_read_and_follows_its_link(client, cast)
     [first] = _notify(cast.admin, title="Uno", url=reverse("accounts:detail", args=[cast.account.pk]))
     _notify(cast.admin, title="Dos")
     client.force_login(cast.admin)
-    response = client.get(reverse("notifications:open", args=[first.pk]))
+    response = client.post(reverse("notifications:open", args=[first.pk]))
     assert response.status_code == 302
     assert response.url == reverse("accounts:detail", args=[cast.account.pk])
     first.refresh_from_db()
@@ -290,7 +290,7 @@ def test_opening_a_notification_marks_it_read_and_follows_its_link(client, cast)
 def test_a_notification_without_link_opens_the_inbox(client, cast):
     [row] = _notify(cast.admin, url="")
     client.force_login(cast.admin)
-    assert client.get(reverse("notifications:open", args=[row.pk])).url == reverse("notifications:inbox")
+    assert client.post(reverse("notifications:open", args=[row.pk])).url == reverse("notifications:inbox")
 
 
 def test_the_unread_filter(client, cast):
@@ -452,6 +452,6 @@ def test_a_notification_link_must_be_a_path_of_this_site(cast, url):
 def test_opening_a_notification_with_an_outside_link_stays_on_the_site(client, cast):
     n = Notification.objects.create(recipient=cast.admin, kind="test", title="Aviso", body="x", url="//malo.example/")
     client.force_login(cast.admin)
-    response = client.get(reverse("notifications:open", args=[n.pk]))
+    response = client.post(reverse("notifications:open", args=[n.pk]))
     assert response.status_code == 302
     assert response["Location"] == reverse("notifications:inbox")
