@@ -118,10 +118,6 @@ class Consultation(models.Model):
         """The term is over even if the sweep has not yet marked it expired."""
         return self.status == self.Status.EXPIRED or (self.is_open and timezone.now() >= self.due_at)
 
-    @property
-    def time_left(self):
-        return self.due_at - timezone.now()
-
     def allowed_answers(self) -> list[tuple[str, str]]:
         return [(value, self.Answer(value).label) for value in self.ANSWERS_BY_KIND[self.kind]]
 

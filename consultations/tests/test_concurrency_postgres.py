@@ -4,6 +4,7 @@ PostgreSQL, each thread with its own connection, and a worker dying with a batch
 from __future__ import annotations
 
 import threading
+import time
 from collections import Counter
 from datetime import timedelta
 from unittest import mock
@@ -14,6 +15,7 @@ from django.db import connection
 from django.utils import timezone
 
 from accounts import rotation
+from accounts import services as account_services
 from accounts.models import Account, PasswordReminder
 from accounts.tests.concurrency import run_together
 from accounts.tests.factories import AccountFactory
@@ -170,6 +172,39 @@ def test_two_cncs_answering_at_once_only_one_wins(cast):
     assert len(errors) == 1 and isinstance(errors[0], ValidationError)
     assert ConsultationEvent.objects.filter(kind="answered").count() == 1
     assert Notification.objects.filter(kind="consultation.answered").count() == 2
+
+
+def test_a_consultation_racing_the_accounts_closure_is_never_opened_after_it(cast, monkeypatch):
+    # The consultation pauses after reading the account, and the closure starts meanwhile:
+    # with the account row locked the closure waits, or the consultation sees it closed.
+    check = services.access.can_operate_account
+
+    def paused_check(*args, **kwargs):
+        result = check(*args, **kwargs)
+        time.sleep(0.5)
+        return result
+
+    def close_a_moment_later():
+        time.sleep(0.1)
+        return account_services.change_account_status(
+            account_id=cast.account.pk, to_status=Account.Status.CLOSED, by=cast.cncs
+        )
+
+    monkeypatch.setattr(services.access, "can_operate_account", paused_check)
+    results = run_together(
+        lambda: services.open_consultation(
+            account_id=cast.account.pk, by=cast.admin, kind="information", question="¿?", subject_text="x"
+        ),
+        close_a_moment_later,
+    )
+    assert results[1][0] == "ok", results
+    account = Account.objects.get(pk=cast.account.pk)
+    assert account.status == Account.Status.CLOSED
+    if results[0][0] == "error":
+        assert isinstance(results[0][1], ValidationError) and "está cerrada" in results[0][1].messages[0]
+    assert not Consultation.objects.filter(account=account, submitted_at__gte=account.closed_at).exists(), (
+        "a consultation opened on an account that was already closed"
+    )
 
 
 def test_four_workers_sending_password_reminders_at_once_send_each_once(cast):

@@ -80,10 +80,12 @@ def test_the_suplente_opens_one_too(cast, open_consultation):
     assert open_consultation(by=cast.suplente).requested_by == cast.suplente
 
 
-def test_a_closed_account_takes_no_consultation(cast, open_consultation):
+def test_a_closed_account_takes_no_consultation_and_says_why(cast, open_consultation):
     Account.objects.filter(pk=cast.account.pk).update(status=Account.Status.CLOSED)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(ValidationError) as exc:
         open_consultation()
+    assert exc.value.messages == ["La cuenta @INEPrueba (X (Twitter)) está cerrada: ya no admite consultas."]
+    assert not Consultation.objects.exists()
 
 
 def test_a_pdf_attachment_is_stored_privately_under_a_name_of_our_own(open_consultation, settings, tmp_path):
@@ -94,6 +96,21 @@ def test_a_pdf_attachment_is_stored_privately_under_a_name_of_our_own(open_consu
     assert attachment.content_type == "application/pdf"
     assert str(tmp_path) in attachment.file.path
     assert "borrador" not in attachment.file.name
+
+
+def test_attachments_of_a_consultation_that_rolls_back_leave_no_file_behind(
+    open_consultation, settings, tmp_path, monkeypatch
+):
+    settings.MEDIA_ROOT = tmp_path
+
+    def broken_notify(*args, **kwargs):
+        raise RuntimeError("the outbox failed")
+
+    monkeypatch.setattr(services, "notify", broken_notify)
+    with pytest.raises(RuntimeError):
+        open_consultation(attachments=[SimpleUploadedFile(f"anexo {i}.pdf", PDF, "application/pdf") for i in range(2)])
+    assert not Consultation.objects.exists()
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
 
 
 def test_an_attachment_whose_content_is_not_allowed_is_refused(open_consultation, settings, tmp_path):
