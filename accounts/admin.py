@@ -74,7 +74,7 @@ class HistoryAdmin(SimpleHistoryAdmin):
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    list_display = ["username", "get_full_name", "email", "organ", "position_level", "is_active"]
+    list_display = ["username", "full_name", "email", "organ", "position_level", "is_active"]
     list_filter = ["is_active", "is_staff", "position_level", "groups", "organ__kind"]
     search_fields = ["username", "first_name", "last_name", "email", "organ__name"]
     autocomplete_fields = ["organ"]
@@ -82,6 +82,10 @@ class UserAdmin(BaseUserAdmin):
     add_fieldsets = BaseUserAdmin.add_fieldsets + (
         (_("Adscripción"), {"fields": ("email", "first_name", "last_name", "organ", "position_level", "job_title")}),
     )
+
+    @admin.display(description=_("nombre completo"), ordering="last_name")
+    def full_name(self, obj: User) -> str:
+        return obj.get_full_name()
 
 
 @admin.register(Entidad)
@@ -133,10 +137,14 @@ class StatusChangeInline(admin.TabularInline):
 @admin.register(Account)
 class AccountAdmin(ThroughServicesAdmin, HistoryAdmin):
     formfield_overrides = HTTPS_URL_FIELDS
-    list_display = ["name", "display_handle", "network", "organ", "status", "verification_status", "is_official"]
+    list_display = ["name", "handle_shown", "network", "organ", "status", "verification_status", "is_official"]
     list_filter = ["status", "network", "verification_status", "is_official", "organ__kind", "organ__entidad"]
     search_fields = ["name", "handle", "url", "organ__name"]
     inlines = [StatusChangeInline]
+
+    @admin.display(description=_("usuario"), ordering="handle")
+    def handle_shown(self, obj: Account) -> str:
+        return obj.display_handle
 
     # An account is born from an approved opening request and ends through a closure
     # (approvals), its status moves through services.change_account_status: never here.

@@ -309,7 +309,9 @@ class Account(models.Model):
 class AccountStatusChange(models.Model):
     """Audit of every status transition: who, when, from → to, and why."""
 
-    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="status_changes")
+    account = models.ForeignKey(
+        Account, verbose_name=_("cuenta"), on_delete=models.CASCADE, related_name="status_changes"
+    )
     from_status = models.CharField(_("de"), max_length=20, choices=Account.Status.choices)
     to_status = models.CharField(_("a"), max_length=20, choices=Account.Status.choices)
     changed_by = models.ForeignKey(User, verbose_name=_("por"), null=True, on_delete=models.SET_NULL, related_name="+")
@@ -408,10 +410,10 @@ class LogEntryQuerySet(models.QuerySet):
     """The bitácora is append-only: bulk edits and deletes are refused too."""
 
     def update(self, **kwargs):
-        raise PermissionError("La bitácora no se puede modificar; registre una corrección.")
+        raise PermissionError(gettext("La bitácora no se puede modificar; registre una corrección."))
 
     def delete(self):
-        raise PermissionError("La bitácora no se puede borrar; registre una corrección.")
+        raise PermissionError(gettext("La bitácora no se puede borrar; registre una corrección."))
 
 
 class LogEntry(models.Model):
@@ -457,11 +459,11 @@ class LogEntry(models.Model):
 
     def save(self, *args, **kwargs):
         if not self._state.adding:
-            raise PermissionError("La bitácora no se puede modificar; registre una corrección.")
+            raise PermissionError(gettext("La bitácora no se puede modificar; registre una corrección."))
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        raise PermissionError("La bitácora no se puede borrar; registre una corrección.")
+        raise PermissionError(gettext("La bitácora no se puede borrar; registre una corrección."))
 
 
 class OutOfOfficePeriod(models.Model):
@@ -544,7 +546,7 @@ class PasswordReminder(models.Model):
     stage = models.SmallIntegerField(_("días respecto del vencimiento"))
     sent_at = models.DateTimeField(_("enviado"), default=timezone.now)
     recipients = models.PositiveSmallIntegerField(_("destinatarios"), default=0)
-    claim_token = models.UUIDField(null=True, blank=True, editable=False)
+    claim_token = models.UUIDField(_("envío que lo reclamó"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-sent_at", "-id"]
