@@ -8,7 +8,7 @@ the database would refuse. Every write goes through ``accounts.services``.
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
@@ -188,6 +188,61 @@ class Network(models.Model):
                 params={"url": url, "network": self.name, "hosts": ", ".join(self.allowed_hosts())},
             )
 
+    # Where a profile lives, as the path after the host ("{handle}" without its prefix).
+    # Networks not listed keep the profile at /{handle}. Kept in code, not in the
+    # catalogue row, because it is how the network builds its addresses.
+    PROFILE_PATHS: dict[str, tuple[str, ...]] = {
+        "youtube": ("@{handle}",),
+        "tiktok": ("@{handle}",),
+        "threads": ("@{handle}",),
+        "whatsapp": ("channel/{handle}",),
+        "linkedin": ("company/{handle}", "school/{handle}", "showcase/{handle}", "in/{handle}"),
+    }
+    # The same profile is served on these subdomains (www.x.com, m.facebook.com, mobile.twitter.com).
+    MIRROR_SUBDOMAINS = ("www.", "m.", "mobile.")
+
+    def handle_key(self, handle: str) -> str:
+        """How handles compare on this network: normalised, without "@", ignoring case."""
+        return self.normalize_handle(handle).lstrip("@").lower()
+
+    def profile_paths(self) -> tuple[str, ...]:
+        return self.PROFILE_PATHS.get(self.code, ("{handle}",))
+
+    def profile_url(self, handle: str) -> str:
+        """The address of ``handle``'s profile, e.g. https://www.instagram.com/INEJalisco/."""
+        path = self.profile_paths()[0]
+        hosts = self.allowed_hosts()
+        return f"https://www.{hosts[0] if hosts else ''}/{path.format(handle=self.normalize_handle(handle))}/"
+
+    def validate_profile_url(self, url: str, handle: str) -> None:
+        """The address must lead to ``handle`` on this network, not to some other profile.
+
+        Tolerates what the platforms tolerate: www./m./mobile., a trailing slash, a query
+        string or fragment, letter case, and any of the network's domains (x.com, twitter.com).
+        """
+        parts = urlsplit((url or "").strip())
+        host = (parts.hostname or "").lower()
+        for mirror in self.MIRROR_SUBDOMAINS:
+            if host.startswith(mirror):
+                host = host[len(mirror) :]
+                break
+        path = unquote(parts.path).strip("/").lower()
+        wanted = {p.format(handle=self.handle_key(handle)) for p in self.profile_paths()}
+        if parts.scheme != "https" or host not in self.allowed_hosts() or path not in wanted:
+            raise ValidationError(
+                gettext(
+                    "La dirección %(url)s no lleva a %(handle)s en %(network)s; debe ser la de su perfil, "
+                    "por ejemplo %(example)s."
+                ),
+                code="url_not_profile",
+                params={
+                    "url": url,
+                    "handle": f"{self.handle_prefix}{self.normalize_handle(handle)}",
+                    "network": self.name,
+                    "example": self.profile_url(handle),
+                },
+            )
+
 
 class AccountQuerySet(models.QuerySet):
     def live(self):
@@ -287,6 +342,47 @@ class Account(models.Model):
     def is_operated(self) -> bool:
         return self.status in self.OPERATED_STATUSES
 
+    # --- Identity: what the public lookup (/verificar/) vouches for -------------------------
+
+    @staticmethod
+    def reserved_handle_keys() -> frozenset[str]:
+        """The handles of the Institute's official accounts: reserved on every network."""
+        from .catalogue import OFFICIAL_ACCOUNTS  # the catalogue imports this module
+
+        return frozenset(handle.lstrip("@").lower() for _o, _n, _name, handle, _url, _p in OFFICIAL_ACCOUNTS)
+
+    @classmethod
+    def validate_handle_not_reserved(cls, network: Network, handle: str) -> None:
+        if network.handle_key(handle) in cls.reserved_handle_keys():
+            raise ValidationError(
+                gettext(
+                    "«%(handle)s» es el nombre de usuario de una cuenta oficial del Instituto: está reservado "
+                    "en todas las redes sociales."
+                ),
+                code="reserved_handle",
+                params={"handle": network.normalize_handle(handle)},
+            )
+
+    def identity_errors(self) -> dict[str, list[str]]:
+        """Only an official account holds an official handle, and the address leads to the handle.
+
+        A closed account holds nothing and is never shown to the public, so it is not checked.
+        """
+        errors: dict[str, list[str]] = {}
+        if not self.network_id or not self.is_live or not self.handle:
+            return errors
+        if not self.is_official:
+            try:
+                self.validate_handle_not_reserved(self.network, self.handle)
+            except ValidationError as exc:
+                errors["handle"] = exc.messages
+        if self.url:
+            try:
+                self.network.validate_profile_url(self.url, self.handle)
+            except ValidationError as exc:
+                errors["url"] = exc.messages
+        return errors
+
     def clean(self) -> None:
         errors: dict[str, list] = {}
         if self.network_id:
@@ -298,6 +394,8 @@ class Account(models.Model):
                         check(value)
                     except ValidationError as exc:
                         errors.setdefault(field, []).extend(exc.messages)
+            if not errors:
+                errors.update(self.identity_errors())
         if self.is_operated:
             for field in ("handle", "url"):
                 if not getattr(self, field):

@@ -248,7 +248,11 @@ def test_a_valid_edit_is_saved(cncs_client, cast):
         ({"url": ""}, "url", "Una cuenta activa debe tener este dato."),
         ({"registration_email": "redes@gmail.com"}, "registration_email", "no es institucional"),
         ({"name": ""}, "name", "Este campo es obligatorio."),
-        ({"handle": "otracuenta"}, None, "Ya existe una cuenta vigente con ese nombre de usuario en esa red."),
+        (
+            {"handle": "otracuenta", "url": "https://x.com/otracuenta"},
+            None,
+            "Ya existe una cuenta vigente con ese nombre de usuario en esa red.",
+        ),
     ],
     ids=["other_network_url", "http_url", "invalid_handle", "no_handle", "no_url", "gmail", "no_name", "taken"],
 )

@@ -1,0 +1,230 @@
+"""What the public lookup vouches for: an address that leads to the account's own handle,
+and the official accounts' handles reserved on every network (``Account.identity_errors``).
+
+Every path that writes an account's identity goes through ``Account.clean``: creating it,
+moving its status, the CNCS identity change and the admin form.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.admin.sites import site
+from django.core.exceptions import ValidationError
+from django.test import RequestFactory
+
+from accounts import services
+from accounts.models import Account
+from accounts.tests.factories import AccountFactory, NetworkFactory, UserFactory
+
+
+@pytest.fixture
+def instagram(db):
+    return NetworkFactory(
+        code="instagram",
+        name="Instagram",
+        handle_prefix="@",
+        handle_pattern=r"[A-Za-z0-9._]{1,30}",
+        handle_help="de 1 a 30 letras, números, puntos o guion bajo",
+        url_hosts="instagram.com",
+    )
+
+
+@pytest.fixture
+def youtube(db):
+    return NetworkFactory(
+        code="youtube",
+        name="YouTube",
+        handle_prefix="@",
+        handle_pattern=r"[A-Za-z0-9._-]{3,30}",
+        handle_help="de 3 a 30 letras, números, puntos o guiones",
+        url_hosts="youtube.com",
+    )
+
+
+@pytest.fixture
+def facebook(db):
+    return NetworkFactory(
+        code="facebook",
+        name="Facebook",
+        handle_prefix="",
+        handle_pattern=r"[A-Za-z0-9.]{5,50}",
+        handle_help="de 5 a 50 letras, números o puntos",
+        url_hosts="facebook.com,fb.com",
+    )
+
+
+# --- (b) The address leads to the handle on that network -----------------------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://www.instagram.com/INEJalisco/",
+        "https://instagram.com/INEJalisco",
+        "https://m.instagram.com/inejalisco/",
+        "https://www.instagram.com/INEJalisco/?hl=es",
+        "https://WWW.INSTAGRAM.COM/INEJALISCO#perfil",
+    ],
+)
+def test_an_address_that_leads_to_the_handle_is_accepted(instagram, url):
+    instagram.validate_profile_url(url, "@INEJalisco")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://www.instagram.com/perfil.ajeno/",
+        "https://www.instagram.com/INEJalisco2/",
+        "https://www.instagram.com/p/INEJalisco/",
+        "https://www.instagram.com/",
+        "https://x.com/INEJalisco",
+        "http://www.instagram.com/INEJalisco/",
+        "https://instagram.com.ejemplo.mx/INEJalisco/",
+    ],
+)
+def test_an_address_that_leads_elsewhere_is_refused(instagram, url):
+    with pytest.raises(ValidationError) as exc:
+        instagram.validate_profile_url(url, "INEJalisco")
+
+    assert "no lleva a @INEJalisco en Instagram" in exc.value.messages[0]
+    assert "https://www.instagram.com/INEJalisco/" in exc.value.messages[0]
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["https://x.com/INEJalisco", "https://twitter.com/INEJalisco/", "https://mobile.twitter.com/inejalisco"],
+)
+def test_x_accepts_its_old_and_new_domains(cast, url):
+    cast.network.validate_profile_url(url, "INEJalisco")
+
+
+def test_where_the_network_puts_an_at_sign_the_address_needs_it(youtube):
+    youtube.validate_profile_url("https://www.youtube.com/@INETV", "INETV")
+    youtube.validate_profile_url("https://m.youtube.com/%40inetv/", "@INETV")
+    with pytest.raises(ValidationError):
+        youtube.validate_profile_url("https://www.youtube.com/INETV", "INETV")
+
+
+def test_an_account_whose_address_leads_elsewhere_cannot_be_created(cast, instagram):
+    with pytest.raises(ValidationError) as exc:
+        services.create_account(
+            organ=cast.organ,
+            network=instagram,
+            name="INE Jalisco",
+            purpose="Difundir.",
+            handle="INEJalisco",
+            url="https://www.instagram.com/perfil.ajeno/",
+            status=Account.Status.ACTIVE,
+            by=cast.cncs,
+        )
+
+    assert list(exc.value.message_dict) == ["url"]
+    assert not Account.objects.filter(network=instagram).exists()
+
+
+def test_cncs_cannot_change_the_handle_and_leave_the_old_address(cast):
+    with pytest.raises(ValidationError) as exc:
+        services.update_account_details(account_id=cast.account.pk, by=cast.cncs, handle="INEPrueba2")
+
+    assert "url" in exc.value.message_dict
+    cast.account.refresh_from_db()
+    assert cast.account.handle == "INEPrueba"
+
+
+def test_cncs_changes_handle_and_address_together(cast):
+    services.update_account_details(
+        account_id=cast.account.pk, by=cast.cncs, handle="INEPrueba2", url="https://twitter.com/ineprueba2/"
+    )
+
+    cast.account.refresh_from_db()
+    assert (cast.account.handle, cast.account.url) == ("INEPrueba2", "https://twitter.com/ineprueba2/")
+
+
+def test_a_closed_account_is_not_held_to_its_old_address(cast):
+    Account.objects.filter(pk=cast.account.pk).update(url="https://x.com/OtraCosa")
+
+    services.change_account_status(account_id=cast.account.pk, to_status=Account.Status.CLOSED, by=cast.cncs)
+
+    cast.account.refresh_from_db()
+    assert cast.account.status == Account.Status.CLOSED
+
+
+# --- (c) The official handles are reserved on every network --------------------------------
+
+
+def test_the_reserved_handles_are_the_official_accounts_of_the_catalogue():
+    assert Account.reserved_handle_keys() == {"inemexico", "inetelmx", "inetv"}
+
+
+@pytest.mark.parametrize("handle", ["INEMexico", "@inemexico", "INETELMX", "inetv"])
+def test_no_other_account_may_hold_an_official_handle_on_any_network(cast, instagram, handle):
+    bare = handle.lstrip("@")
+    with pytest.raises(ValidationError) as exc:
+        services.create_account(
+            organ=cast.organ,
+            network=instagram,
+            name="Suplantación",
+            purpose="Difundir.",
+            handle=handle,
+            url=f"https://www.instagram.com/{bare}/",
+            status=Account.Status.ACTIVE,
+            by=cast.cncs,
+        )
+
+    assert "reservado" in exc.value.message_dict["handle"][0]
+
+
+def test_the_handle_is_reserved_also_where_the_network_has_no_prefix(cast, facebook):
+    account = Account(
+        organ=cast.organ,
+        network=facebook,
+        name="Otra",
+        purpose="Difundir.",
+        handle="inemexico",
+        url="https://www.facebook.com/inemexico",
+        status=Account.Status.ACTIVE,
+    )
+
+    with pytest.raises(ValidationError) as exc:
+        account.full_clean()
+
+    assert "handle" in exc.value.message_dict
+
+
+def test_the_official_account_itself_holds_its_handle(cast, facebook):
+    official = AccountFactory(
+        organ=cast.organ,
+        network=facebook,
+        name="INE México Instituto Nacional Electoral",
+        handle="INEMexico",
+        url="https://www.facebook.com/INEMexico",
+        is_official=True,
+    )
+
+    official.full_clean()
+
+
+def test_cncs_cannot_rename_an_account_to_an_official_handle(cast):
+    with pytest.raises(ValidationError) as exc:
+        services.update_account_details(
+            account_id=cast.account.pk, by=cast.cncs, handle="INEtelMX", url="https://x.com/INEtelMX"
+        )
+
+    assert "reservado" in exc.value.message_dict["handle"][0]
+    cast.account.refresh_from_db()
+    assert cast.account.handle == "INEPrueba"
+
+
+def test_the_admin_form_refuses_an_official_handle_and_a_foreign_address(cast):
+    request = RequestFactory().post("/")
+    request.user = UserFactory(username="root", is_superuser=True, is_staff=True)
+    model_admin = site._registry[Account]
+    form_class = model_admin.get_form(request, cast.account, change=True)
+    data = {name: getattr(cast.account, name) for name in form_class.base_fields}
+    data.update(handle="inemexico", url="https://x.com/perfil_ajeno")
+
+    form = form_class(data, instance=Account.objects.get(pk=cast.account.pk))
+
+    assert not form.is_valid()
+    assert "reservado" in form.errors["handle"][0]
+    assert "no lleva a" in form.errors["url"][0]
