@@ -3,9 +3,9 @@
 Seeing: CNCS, the Comité and superusers see every request that was sent (drafts stay
 with their organ); an organ's titular sees all of the organ's requests, its
 administrators those that were sent; UNICOM sees the openings it must act on or acted on.
-Doing: only the organ's titular files, edits, sends and withdraws; only CNCS decides;
-only UNICOM records the mailbox; the organ's titular or administrators finish the
-opening (register the handle) or the closing (confirm the cancellation).
+Doing: ``AccountRequest.TRANSITIONS`` says which step is possible at each status and
+which actor takes it; here only whether a user is that actor. The services refuse with
+the same table, so a button shown is a step accepted.
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ from .models import AccountRequest
 
 Kind = AccountRequest.Kind
 Status = AccountRequest.Status
+Actor = AccountRequest.Actor
+Action = AccountRequest.Action
 
 UNICOM_STATUSES = (Status.APPROVED, Status.MAILBOX_READY, Status.COMPLETED)
 
@@ -54,6 +56,7 @@ def get_request_for(user: User, pk: int) -> AccountRequest:
     """The request, or 404 for anyone who may not see it (no leak of its existence)."""
     found = (
         requests_visible_to(user)
+        .with_overdue()
         .select_related(
             "organ",
             "organ__entidad",
@@ -73,21 +76,38 @@ def get_request_for(user: User, pk: int) -> AccountRequest:
     return found
 
 
-# --- Roles ------------------------------------------------------------------------------
+# --- Who is which actor ---------------------------------------------------------------------
 
 
-def is_organ_head(user: User, organ_id: int) -> bool:
-    return user.is_authenticated and accounts_access.headed_organ_id(user) == organ_id
+def is_organ_head(user: User, organ_id: int | None) -> bool:
+    return user.is_authenticated and organ_id is not None and accounts_access.headed_organ_id(user) == organ_id
 
 
-def is_organ_operator(user: User, organ_id: int) -> bool:
+def is_organ_operator(user: User, organ_id: int | None) -> bool:
     """The organ's titular or one of its current administrators: they open and cancel accounts."""
     return is_organ_head(user, organ_id) or organ_id in accounts_access.administered_organ_ids(user)
 
 
+def is_actor(user: User, actor: str, organ_id: int | None) -> bool:
+    """Whether ``user`` is ``actor`` for a request of the organ ``organ_id``."""
+    if not user.is_authenticated:
+        return False
+    if actor == Actor.ORGAN_HEAD:
+        return is_organ_head(user, organ_id)
+    if actor == Actor.ORGAN_OPERATOR:
+        return is_organ_operator(user, organ_id)
+    if actor == Actor.CONSEJERO:
+        return is_organ_head(user, organ_id) and accounts_access.is_consejero(user)
+    if actor == Actor.CNCS:
+        return accounts_access.is_cncs(user)
+    if actor == Actor.UNICOM:
+        return accounts_access.is_unicom(user)
+    raise ValueError(f"Unknown actor: {actor}")
+
+
 def can_decide(user: User) -> bool:
     """Only Comunicación Social decides (§7.iii)."""
-    return user.is_authenticated and accounts_access.is_cncs(user)
+    return is_actor(user, AccountRequest.actor_for(Action.APPROVE), None)
 
 
 def can_see_dashboard(user: User) -> bool:
@@ -95,41 +115,43 @@ def can_see_dashboard(user: User) -> bool:
 
 
 def can_record_mailbox(user: User) -> bool:
-    return user.is_authenticated and accounts_access.is_unicom(user)
+    return is_actor(user, AccountRequest.actor_for(Action.RECORD_MAILBOX), None)
 
 
 def kinds_user_may_file(user: User) -> list[str]:
-    """An organ's titular files openings and closings; only a consejero asks for publicity (§7.vi)."""
-    if not accounts_access.headed_organ_id(user):
-        return []
-    kinds = [Kind.OPENING, Kind.CLOSING]
-    if accounts_access.is_consejero(user):
-        kinds.append(Kind.PUBLICITY)
-    return kinds
+    """The kinds ``user`` may file for the organ they head (``AccountRequest.FILED_BY``)."""
+    organ_id = accounts_access.headed_organ_id(user) if user.is_authenticated else None
+    return [kind for kind, actor in AccountRequest.FILED_BY.items() if is_actor(user, actor, organ_id)]
 
 
 # --- What a person may do with one request, for pages and buttons -------------------------
 
 
+def can(user: User, req: AccountRequest, action: str) -> bool:
+    """``action`` is possible now (status and kind) and ``user`` is the actor who takes it."""
+    step = req.step(action)
+    return step is not None and is_actor(user, step.actor, req.organ_id)
+
+
 def can_edit(user: User, req: AccountRequest) -> bool:
-    return req.is_editable and is_organ_head(user, req.organ_id)
+    return can(user, req, Action.EDIT)
 
 
 def can_withdraw(user: User, req: AccountRequest) -> bool:
-    return req.status in AccountRequest.WITHDRAWABLE_STATUSES and is_organ_head(user, req.organ_id)
+    return can(user, req, Action.WITHDRAW)
 
 
 def can_decide_request(user: User, req: AccountRequest) -> bool:
-    return req.status == Status.SUBMITTED and can_decide(user)
+    return any(can(user, req, action) for action in AccountRequest.DECISIONS)
 
 
 def can_record_mailbox_for(user: User, req: AccountRequest) -> bool:
-    return req.kind == Kind.OPENING and req.status == Status.APPROVED and can_record_mailbox(user)
+    return can(user, req, Action.RECORD_MAILBOX)
 
 
 def can_register_account(user: User, req: AccountRequest) -> bool:
-    return req.kind == Kind.OPENING and req.status == Status.MAILBOX_READY and is_organ_operator(user, req.organ_id)
+    return can(user, req, Action.REGISTER_ACCOUNT)
 
 
 def can_confirm_closure(user: User, req: AccountRequest) -> bool:
-    return req.kind == Kind.CLOSING and req.status == Status.APPROVED and is_organ_operator(user, req.organ_id)
+    return can(user, req, Action.CONFIRM_CLOSURE)

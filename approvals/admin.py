@@ -47,6 +47,10 @@ class AccountRequestAdmin(ReadOnlyAdmin):
     def folio(self, obj):
         return obj.folio
 
+    @admin.display(description=_("asunto"))
+    def subject(self, obj):
+        return obj.subject
+
 
 @admin.register(RequestTransition)
 class RequestTransitionAdmin(ReadOnlyAdmin):

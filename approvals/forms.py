@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 from accounts import selectors as accounts_selectors
 from accounts.models import Account, Entidad, Network, Organ, User
 
-from . import selectors
 from .models import AccountRequest
 from .uploads import validate_identity_material, validate_oficio
 
@@ -122,16 +121,16 @@ class DecisionForm(forms.Form):
         return data
 
 
-class WithdrawForm(forms.Form):
-    comment = forms.CharField(label=_("Motivo (opcional)"), required=False, max_length=1000)
-
-
 class MailboxForm(forms.Form):
-    mailbox = forms.EmailField(
-        label=_("Correo institucional aprovisionado"),
-        help_text=_("Debe terminar en @%(domain)s.") % {"domain": settings.INSTITUTIONAL_EMAIL_DOMAIN},
-    )
+    mailbox = forms.EmailField(label=_("Correo institucional aprovisionado"))
     comment = forms.CharField(label=_("Comentario (opcional)"), required=False, max_length=1000)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Formatted per request, in the language of the request (not once at import).
+        self.fields["mailbox"].help_text = _("Debe terminar en @%(domain)s.") % {
+            "domain": settings.INSTITUTIONAL_EMAIL_DOMAIN
+        }
 
 
 class RegisterAccountForm(forms.Form):
@@ -181,4 +180,4 @@ class RequestFilter(django_filters.FilterSet):
     def filter_overdue(self, queryset, name, value):
         if not value:
             return queryset
-        return queryset.filter(status=Status.SUBMITTED, submitted_at__lt=selectors.overdue_before())
+        return queryset.overdue()

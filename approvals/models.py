@@ -5,16 +5,22 @@ after an approved opening UNICOM provisions the @ine.mx mailbox (§7.v) and the 
 registers the real handle (§7.iii); after an acknowledged closing the organ confirms the
 account was cancelled and its contents deleted (§7.viii). Every write goes through
 ``approvals.services``; nothing here sets a status.
+
+``AccountRequest.TRANSITIONS`` is the one table of who may do what at each status:
+``approvals.access`` reads it to show buttons, ``approvals.services`` to accept a step.
 """
 
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from typing import NamedTuple
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -38,27 +44,143 @@ def identity_upload_to(instance: AccountRequest, filename: str) -> str:
     return _private_name("identidad_grafica", extension)
 
 
+# --- The transition table ------------------------------------------------------------------
+# At module level so the model's Meta (which cannot see the class body) can use it too.
+
+
+class RequestKind(models.TextChoices):
+    OPENING = "opening", _("Apertura de cuenta")
+    CLOSING = "closing", _("Cierre de cuenta")
+    PUBLICITY = "publicity", _("Publicidad de cuenta personal de consejería")
+
+
+class RequestStatus(models.TextChoices):
+    DRAFT = "draft", _("Borrador")
+    SUBMITTED = "submitted", _("En revisión de Comunicación Social")
+    RETURNED = "returned", _("Devuelta para cambios")
+    REJECTED = "rejected", _("Rechazada")
+    APPROVED = "approved", _("Aprobada")
+    MAILBOX_READY = "mailbox_ready", _("Correo institucional aprovisionado")
+    COMPLETED = "completed", _("Concluida")
+    WITHDRAWN = "withdrawn", _("Retirada")
+
+
+class Actor(models.TextChoices):
+    """Who takes a step; ``approvals.access.is_actor`` says whether a user is one."""
+
+    ORGAN_HEAD = "organ_head", _("la persona titular del órgano")
+    ORGAN_OPERATOR = "organ_operator", _("la persona titular o un administrador del órgano")
+    CONSEJERO = "consejero", _("una consejera o un consejero electoral")
+    CNCS = "cncs", _("Comunicación Social")
+    UNICOM = "unicom", _("UNICOM")
+
+
+class Action(models.TextChoices):
+    # The label completes "No se puede …" and "Solo … puede …".
+    EDIT = "edit", _("modificarla")
+    SUBMIT = "submit", _("enviarla")
+    WITHDRAW = "withdraw", _("retirarla")
+    APPROVE = "approve", _("aprobarla")
+    RETURN = "return", _("devolverla")
+    REJECT = "reject", _("rechazarla")
+    RECORD_MAILBOX = "record_mailbox", _("registrar el correo institucional")
+    REGISTER_ACCOUNT = "register_account", _("registrar la cuenta")
+    CONFIRM_CLOSURE = "confirm_closure", _("confirmar el cierre")
+
+
+ALL_KINDS = frozenset(RequestKind.values)
+
+
+class Step(NamedTuple):
+    """One possible step from a status: who takes it, where it leads, for which kinds."""
+
+    actor: str
+    to_status: str | None  # None: the request stays where it is (an edit)
+    kinds: frozenset[str] = ALL_KINDS
+
+
+_S, _A = RequestStatus, Action
+_BY_HEAD_WHILE_UNSENT = {
+    _A.EDIT: Step(Actor.ORGAN_HEAD, None),
+    _A.SUBMIT: Step(Actor.ORGAN_HEAD, _S.SUBMITTED),
+    _A.WITHDRAW: Step(Actor.ORGAN_HEAD, _S.WITHDRAWN),
+}
+REQUEST_TRANSITIONS: dict[str, dict[str, Step]] = {
+    _S.DRAFT: _BY_HEAD_WHILE_UNSENT,
+    _S.SUBMITTED: {
+        # Not yet decided: the titular may still withdraw it.
+        _A.WITHDRAW: Step(Actor.ORGAN_HEAD, _S.WITHDRAWN),
+        # A publicity approval goes on to COMPLETED at once (services.approve_request).
+        _A.APPROVE: Step(Actor.CNCS, _S.APPROVED),
+        _A.RETURN: Step(Actor.CNCS, _S.RETURNED),
+        _A.REJECT: Step(Actor.CNCS, _S.REJECTED),
+    },
+    _S.RETURNED: _BY_HEAD_WHILE_UNSENT,
+    _S.APPROVED: {
+        _A.RECORD_MAILBOX: Step(Actor.UNICOM, _S.MAILBOX_READY, frozenset({RequestKind.OPENING})),
+        _A.CONFIRM_CLOSURE: Step(Actor.ORGAN_OPERATOR, _S.COMPLETED, frozenset({RequestKind.CLOSING})),
+    },
+    _S.MAILBOX_READY: {
+        _A.REGISTER_ACCOUNT: Step(Actor.ORGAN_OPERATOR, _S.COMPLETED, frozenset({RequestKind.OPENING})),
+    },
+    _S.REJECTED: {},
+    _S.COMPLETED: {},
+    _S.WITHDRAWN: {},
+}
+# Filing creates the draft: an organ's titular files openings and closings; only a
+# consejero asks for their personal account to be publicised (§7.vi).
+REQUEST_FILED_BY: dict[str, str] = {
+    RequestKind.OPENING: Actor.ORGAN_HEAD,
+    RequestKind.CLOSING: Actor.ORGAN_HEAD,
+    RequestKind.PUBLICITY: Actor.CONSEJERO,
+}
+
+
+def _statuses_allowing(*actions: str) -> tuple[str, ...]:
+    return tuple(status for status, steps in REQUEST_TRANSITIONS.items() if set(actions) & set(steps))
+
+
+# In progress: some step is still possible (one open closing per account, see Meta).
+OPEN_REQUEST_STATUSES = tuple(status for status, steps in REQUEST_TRANSITIONS.items() if steps)
+
+
+# --- Overdue: the one definition ----------------------------------------------------------------
+
+
+def overdue_before(now: datetime | None = None) -> datetime:
+    """Requests sent before this moment have waited longer than the configured limit."""
+    return (now or timezone.now()) - timedelta(days=settings.APPROVALS_REMINDER_AFTER_DAYS)
+
+
+def overdue_q(now: datetime | None = None) -> Q:
+    """Sent to Comunicación Social and waiting longer than ``APPROVALS_REMINDER_AFTER_DAYS``."""
+    return Q(status=RequestStatus.SUBMITTED, submitted_at__lt=overdue_before(now))
+
+
+class AccountRequestQuerySet(models.QuerySet):
+    def with_overdue(self, now: datetime | None = None) -> AccountRequestQuerySet:
+        """Annotate ``is_overdue``: lists and panels read it, never compare dates themselves."""
+        return self.annotate(is_overdue=ExpressionWrapper(overdue_q(now), output_field=BooleanField()))
+
+    def overdue(self, now: datetime | None = None) -> AccountRequestQuerySet:
+        return self.filter(overdue_q(now))
+
+
 class AccountRequest(models.Model):
-    class Kind(models.TextChoices):
-        OPENING = "opening", _("Apertura de cuenta")
-        CLOSING = "closing", _("Cierre de cuenta")
-        PUBLICITY = "publicity", _("Publicidad de cuenta personal de consejería")
+    Kind = RequestKind
+    Status = RequestStatus
+    Actor = Actor
+    Action = Action
 
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("Borrador")
-        SUBMITTED = "submitted", _("En revisión de Comunicación Social")
-        RETURNED = "returned", _("Devuelta para cambios")
-        REJECTED = "rejected", _("Rechazada")
-        APPROVED = "approved", _("Aprobada")
-        MAILBOX_READY = "mailbox_ready", _("Correo institucional aprovisionado")
-        COMPLETED = "completed", _("Concluida")
-        WITHDRAWN = "withdrawn", _("Retirada")
+    # status → {action: Step(who, to which status, for which kinds)}; nothing else is possible.
+    TRANSITIONS = REQUEST_TRANSITIONS
+    FILED_BY = REQUEST_FILED_BY
+    DECISIONS = (Action.APPROVE, Action.RETURN, Action.REJECT)
 
-    # The statuses in which the request is still in progress (one per closing account).
-    OPEN_STATUSES = (Status.DRAFT, Status.SUBMITTED, Status.RETURNED, Status.APPROVED, Status.MAILBOX_READY)
-    EDITABLE_STATUSES = (Status.DRAFT, Status.RETURNED)
-    # Not yet decided by Comunicación Social: the titular may still withdraw it.
-    WITHDRAWABLE_STATUSES = (Status.DRAFT, Status.SUBMITTED, Status.RETURNED)
+    # Derived from the table, so they cannot drift from it.
+    OPEN_STATUSES = OPEN_REQUEST_STATUSES
+    EDITABLE_STATUSES = _statuses_allowing(Action.EDIT)
+    WITHDRAWABLE_STATUSES = _statuses_allowing(Action.WITHDRAW)
     # Statuses only reached through a decision or an action by someone: a CNCS decision
     # arriving after one of these is told who got there first.
     RESOLVED_STATUSES = (
@@ -69,7 +191,6 @@ class AccountRequest(models.Model):
         Status.COMPLETED,
         Status.WITHDRAWN,
     )
-
     # What the titular fills in for each kind (the rest is set by the workflow).
     FIELDS_BY_KIND = {
         Kind.OPENING: [
@@ -150,6 +271,8 @@ class AccountRequest(models.Model):
     created_at = models.DateTimeField(_("creada"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modificada"), auto_now=True)
 
+    objects = AccountRequestQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("solicitud")
@@ -157,7 +280,7 @@ class AccountRequest(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["account"],
-                condition=Q(kind="closing", status__in=["draft", "submitted", "returned", "approved"]),
+                condition=Q(kind="closing", status__in=list(OPEN_REQUEST_STATUSES)),
                 name="request_one_open_closing_per_account",
                 violation_error_message=_("Ya hay una solicitud de cierre en trámite para esta cuenta."),
             ),
@@ -166,7 +289,8 @@ class AccountRequest(models.Model):
                 name="request_closing_names_account",
             ),
             models.CheckConstraint(
-                condition=Q(status="draft") | Q(submitted_at__isnull=False),
+                # A draft may be withdrawn without ever being sent.
+                condition=Q(status__in=["draft", "withdrawn"]) | Q(submitted_at__isnull=False),
                 name="request_submitted_has_date",
             ),
             models.CheckConstraint(
@@ -182,6 +306,18 @@ class AccountRequest(models.Model):
     def __str__(self) -> str:
         return f"{self.folio} — {self.get_kind_display()}"
 
+    # --- The table, read -------------------------------------------------------------------
+
+    @classmethod
+    def actor_for(cls, action: str) -> str:
+        """Who takes ``action``, whatever the status (one actor per action: a test holds it)."""
+        return next(steps[action].actor for steps in cls.TRANSITIONS.values() if action in steps)
+
+    def step(self, action: str) -> Step | None:
+        """The step ``action`` would take from the current status, or None if it is not possible now."""
+        step = self.TRANSITIONS[self.status].get(action)
+        return step if step is not None and self.kind in step.kinds else None
+
     @property
     def folio(self) -> str:
         year = timezone.localtime(self.created_at or timezone.now()).year  # the year in Mexico City
@@ -189,7 +325,7 @@ class AccountRequest(models.Model):
 
     @property
     def is_editable(self) -> bool:
-        return self.status in self.EDITABLE_STATUSES
+        return self.step(Action.EDIT) is not None
 
     @property
     def subject(self) -> str:
@@ -217,69 +353,83 @@ class AccountRequest(models.Model):
             return None
         return ((now or timezone.now()) - self.submitted_at).days
 
+    # --- Validation of the values given --------------------------------------------------------
+    # Only the request's own values; what depends on other rows' current state (a handle
+    # taken, an account no longer active) is checked by the services.
+
     def clean(self) -> None:
         """Check every value given so far; drafts may be incomplete (see ``missing_fields``)."""
+        checks = {
+            self.Kind.OPENING: (self._clean_proposed_account, self._clean_administrators),
+            self.Kind.CLOSING: (self._clean_closing_account,),
+            self.Kind.PUBLICITY: (self._clean_publicity_organ, self._clean_proposed_account),
+        }.get(self.kind, ())
         errors: dict[str, list[str]] = {}
-
-        def add(field: str, message: str) -> None:
-            errors.setdefault(field, []).append(message)
-
-        if self.kind == self.Kind.PUBLICITY and self.organ_id and self.organ.kind != Organ.Kind.CONSEJERO:
-            add("organ", gettext("Solo una consejería electoral puede solicitar la publicidad de una cuenta personal."))
-        if self.kind in (self.Kind.OPENING, self.Kind.PUBLICITY) and self.network_id:
-            network = self.network
-            if self.proposed_handle:
-                self.proposed_handle = network.normalize_handle(self.proposed_handle)
-                try:
-                    network.validate_handle(self.proposed_handle)
-                except ValidationError as exc:
-                    add("proposed_handle", exc.messages[0])
-                else:
-                    taken = Account.objects.live().filter(network=network, handle__iexact=self.proposed_handle)
-                    if taken.exists():
-                        add(
-                            "proposed_handle",
-                            gettext("Ya existe una cuenta vigente %(prefix)s%(handle)s en %(network)s.")
-                            % {"prefix": network.handle_prefix, "handle": self.proposed_handle, "network": network},
-                        )
-            if self.account_url:
-                try:
-                    network.validate_url(self.account_url)
-                except ValidationError as exc:
-                    add("account_url", exc.messages[0])
-        if self.kind == self.Kind.OPENING and self.organ_id:
-            if self.proposed_titular_id and self.proposed_titular_id == self.proposed_suplente_id:
-                add("proposed_suplente", gettext("La misma persona no puede ser administradora titular y suplente."))
-            for field, role in (
-                ("proposed_titular", Designation.Role.TITULAR),
-                ("proposed_suplente", Designation.Role.SUPLENTE),
-            ):
-                person = getattr(self, field)
-                if person is not None and field not in errors:
-                    try:
-                        Designation.check_eligible(self.organ, role, person)
-                    except ValidationError as exc:
-                        add(field, exc.messages[0])
-        if self.kind == self.Kind.CLOSING and self.account_id and self.organ_id:
-            if self.account.organ_id != self.organ_id:
-                add("account", gettext("La cuenta no pertenece a %(organ)s.") % {"organ": self.organ})
-            elif self.status in self.EDITABLE_STATUSES and self.account.status not in (
-                Account.Status.ACTIVE,
-                Account.Status.COMPROMISED,
-            ):
-                add(
-                    "account",
-                    gettext("Solo se puede solicitar el cierre de una cuenta activa; esta está %(status)s.")
-                    % {"status": self.account.get_status_display().lower()},
-                )
+        for check in checks:
+            for field, message in check():
+                errors.setdefault(field, []).append(message)
         if errors:
             raise ValidationError(errors)
+
+    def _clean_publicity_organ(self) -> Iterator[tuple[str, str]]:
+        if self.organ_id and self.organ.kind != Organ.Kind.CONSEJERO:
+            yield (
+                "organ",
+                gettext("Solo una consejería electoral puede solicitar la publicidad de una cuenta personal."),
+            )
+
+    def _clean_proposed_account(self) -> Iterator[tuple[str, str]]:
+        if not self.network_id:
+            return
+        network = self.network
+        if self.proposed_handle:
+            self.proposed_handle = network.normalize_handle(self.proposed_handle)
+            try:
+                network.validate_handle(self.proposed_handle)
+                # A request is never for an official account: those handles are reserved.
+                Account.validate_handle_not_reserved(network, self.proposed_handle)
+            except ValidationError as exc:
+                yield "proposed_handle", exc.messages[0]
+        if self.account_url:
+            try:
+                network.validate_url(self.account_url)
+            except ValidationError as exc:
+                yield "account_url", exc.messages[0]
+
+    def _clean_administrators(self) -> Iterator[tuple[str, str]]:
+        if not self.organ_id:
+            return
+        same_person = self.proposed_titular_id and self.proposed_titular_id == self.proposed_suplente_id
+        if same_person:
+            yield "proposed_suplente", gettext("La misma persona no puede ser administradora titular y suplente.")
+        for field, role in (
+            ("proposed_titular", Designation.Role.TITULAR),
+            ("proposed_suplente", Designation.Role.SUPLENTE),
+        ):
+            person = getattr(self, field)
+            if person is not None and not (same_person and field == "proposed_suplente"):
+                try:
+                    Designation.check_eligible(self.organ, role, person)
+                except ValidationError as exc:
+                    yield field, exc.messages[0]
+
+    def _clean_closing_account(self) -> Iterator[tuple[str, str]]:
+        if self.account_id and self.organ_id and self.account.organ_id != self.organ_id:
+            yield "account", gettext("La cuenta no pertenece a %(organ)s.") % {"organ": self.organ}
 
     def missing_fields(self) -> dict[str, list[str]]:
         """What a request still lacks before it can be sent to Comunicación Social."""
         required = ["oficio_number", "oficio"]
         if self.kind == self.Kind.OPENING:
-            required += ["network", "proposed_name", "purpose", "proposed_titular", "proposed_suplente"]
+            # The handle is part of what CNCS approves: the organ later registers exactly it.
+            required += [
+                "network",
+                "proposed_name",
+                "proposed_handle",
+                "purpose",
+                "proposed_titular",
+                "proposed_suplente",
+            ]
         elif self.kind == self.Kind.CLOSING:
             required += ["account", "reason"]
         elif self.kind == self.Kind.PUBLICITY:

@@ -17,13 +17,12 @@ def cncs_panel(request: HttpRequest) -> Panel | None:
     if not access.can_see_dashboard(user):
         return None
     pending = selectors.pending(access.requests_visible_to(user))
-    limit = selectors.overdue_before()
     return Panel(
         template="approvals/_panel_cncs.html",
         order=10,
         context={
             "pending_count": pending.count(),
-            "overdue_count": pending.filter(submitted_at__lt=limit).count(),
+            "overdue_count": pending.overdue().count(),
             "oldest": selectors.with_related(pending).first(),
         },
     )

@@ -6,11 +6,7 @@ user, so nothing here can widen what a person sees.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-
-from django.conf import settings
 from django.db.models import Count, QuerySet
-from django.utils import timezone
 
 from accounts import access as accounts_access
 from accounts.models import Account, Organ, User
@@ -22,13 +18,10 @@ Status = AccountRequest.Status
 
 
 def with_related(qs: QuerySet[AccountRequest]) -> QuerySet[AccountRequest]:
-    """What a list row shows, fetched in the same query whatever the number of rows."""
-    return qs.select_related("organ", "organ__entidad", "requester", "network", "account", "account__network")
-
-
-def overdue_before(now: datetime | None = None) -> datetime:
-    """Requests sent before this moment have waited longer than the configured limit."""
-    return (now or timezone.now()) - timedelta(days=settings.APPROVALS_REMINDER_AFTER_DAYS)
+    """What a list row shows (``is_overdue`` included), in the same query whatever the number of rows."""
+    return qs.with_overdue().select_related(
+        "organ", "organ__entidad", "requester", "network", "account", "account__network"
+    )
 
 
 def pending(qs: QuerySet[AccountRequest]) -> QuerySet[AccountRequest]:

@@ -1,15 +1,17 @@
 """Every write to a request: one function per transition.
 
 Each function is one transaction: it locks the request row, re-checks who acts and the
-state, claims the move with a conditional UPDATE on the status (so of two people acting
-at once exactly one wins, on any database), records the transition (who, when,
-from → to, comment) and writes its notifications in the same transaction; e-mail goes
-out after commit. Account status changes go through ``accounts.services``.
+state against ``AccountRequest.TRANSITIONS`` (``ensure_allowed``), claims the move with a
+conditional UPDATE on the status (so of two people acting at once exactly one wins, on
+any database), records the transition (who, when, from → to, comment) and writes its
+notifications in the same transaction; e-mail goes out after commit. Account status
+changes go through ``accounts.services``.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from collections.abc import Iterator
+from datetime import datetime
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -31,11 +33,13 @@ from accounts.validators import validate_institutional_email
 from notifications.services import notify
 
 from . import access
-from .models import AccountRequest, RequestTransition
+from .models import AccountRequest, RequestTransition, Step
 from .uploads import validate_identity_material, validate_oficio
 
 Kind = AccountRequest.Kind
 Status = AccountRequest.Status
+Action = AccountRequest.Action
+Actor = AccountRequest.Actor
 
 
 class AlreadyResolved(InvalidTransition):
@@ -101,18 +105,40 @@ def _discard(names: list[str]) -> None:
         default_storage.delete(name)
 
 
-def _require_head(by: User, req: AccountRequest) -> None:
-    if not access.is_organ_head(by, req.organ_id):
-        raise PermissionDenied(
-            _("Solo la persona titular de %(organ)s presenta sus solicitudes.") % {"organ": req.organ}
-        )
-
-
 def _state_error(req: AccountRequest, action: str) -> InvalidTransition:
     return InvalidTransition(
         _("No se puede %(action)s: la solicitud %(folio)s está «%(status)s».")
-        % {"action": action, "folio": req.folio, "status": req.status_label}
+        % {"action": Action(action).label, "folio": req.folio, "status": req.status_label}
     )
+
+
+def ensure_allowed(req: AccountRequest, by: User, action: str) -> Step:
+    """Refuse unless ``by`` may take ``action`` on ``req`` now; return the step it takes.
+
+    Who first (PermissionDenied), then the status (InvalidTransition), both read from
+    ``AccountRequest.TRANSITIONS``: the same table ``access`` uses for the buttons. Every
+    write below calls it on the locked row; a page that shows a form calls it first so
+    the person hears the refusal the write would give.
+    """
+    actor = AccountRequest.actor_for(action)
+    if not access.is_actor(by, actor, req.organ_id):
+        raise PermissionDenied(
+            _("Solo %(actor)s puede %(action)s.") % {"actor": Actor(actor).label, "action": Action(action).label}
+        )
+    step = req.step(action)
+    if step is None:
+        raise _not_decidable(req) if action in AccountRequest.DECISIONS else _state_error(req, action)
+    return step
+
+
+def ensure_may_file(by: User, kind: str | None = None) -> None:
+    """Refuse unless ``by`` may file requests (of ``kind``, when given)."""
+    kinds = access.kinds_user_may_file(by)
+    if kind in kinds or (kind is None and kinds):
+        return
+    if AccountRequest.FILED_BY.get(kind) == Actor.CONSEJERO:
+        raise PermissionDenied(_("Solo una consejera o un consejero electoral puede solicitar esta publicidad."))
+    raise PermissionDenied(_("Solo la persona titular de un órgano responsable presenta solicitudes."))
 
 
 def _organ_people(req: AccountRequest) -> list[User]:
@@ -145,6 +171,40 @@ def _apply_fields(req: AccountRequest, fields: dict) -> None:
         setattr(req, field, value.strip() if isinstance(value, str) else value)
 
 
+def _validate(req: AccountRequest) -> None:
+    """The request's own values (``full_clean``) and, beside them, what depends on other rows now."""
+    errors: dict[str, list[str]] = {}
+    try:
+        req.full_clean()
+    except ValidationError as exc:
+        errors = exc.message_dict
+    for field, message in _state_conflicts(req):
+        if field not in errors:
+            errors[field] = [message]
+    if errors:
+        raise ValidationError(errors)
+
+
+def _state_conflicts(req: AccountRequest) -> Iterator[tuple[str, str]]:
+    """Checks against the database: the handle is free, the account to close is still live."""
+    network = req.network if req.network_id else None
+    if req.kind in (Kind.OPENING, Kind.PUBLICITY) and network and req.proposed_handle:
+        taken = Account.objects.live().filter(network=network, handle__iexact=req.proposed_handle)
+        if taken.exists():
+            yield (
+                "proposed_handle",
+                _("Ya existe una cuenta vigente %(prefix)s%(handle)s en %(network)s.")
+                % {"prefix": network.handle_prefix, "handle": req.proposed_handle, "network": network},
+            )
+    if req.kind == Kind.CLOSING and req.account_id and req.account.organ_id == req.organ_id:
+        if req.is_editable and not req.account.is_operated:
+            yield (
+                "account",
+                _("Solo se puede solicitar el cierre de una cuenta activa; esta está %(status)s.")
+                % {"status": req.account.get_status_display().lower()},
+            )
+
+
 def _checked_oficio(oficio: File | None) -> None:
     if oficio is not None:
         try:
@@ -157,17 +217,14 @@ def create_request(
     *, by: User, kind: str, oficio: File | None = None, submit: bool = False, **fields
 ) -> AccountRequest:
     """File a request for the organ ``by`` heads: a draft, or sent at once with ``submit``."""
-    if kind not in access.kinds_user_may_file(by):
-        if kind == Kind.PUBLICITY:
-            raise PermissionDenied(_("Solo una consejera o un consejero electoral puede solicitar esta publicidad."))
-        raise PermissionDenied(_("Solo la persona titular de un órgano responsable presenta solicitudes."))
+    ensure_may_file(by, kind)
     _checked_oficio(oficio)
     written: list[str] = []
     try:
         with transaction.atomic():
             req = AccountRequest(kind=kind, organ_id=accounts_access.headed_organ_id(by), requester=by)
             _apply_fields(req, fields)
-            req.full_clean()
+            _validate(req)
             if oficio is not None:
                 _store(req, "oficio", oficio, written)
             req.save()
@@ -197,11 +254,9 @@ def update_request(
     try:
         with transaction.atomic():
             req = _lock(request_id)
-            _require_head(by, req)
-            if not req.is_editable:
-                raise _state_error(req, _("modificarla"))
+            ensure_allowed(req, by, Action.EDIT)
             _apply_fields(req, fields)
-            req.full_clean()
+            _validate(req)
             replaced = req.oficio.name if oficio is not None and req.oficio else None
             if oficio is not None:
                 _store(req, "oficio", oficio, written)
@@ -221,17 +276,15 @@ def submit_request(*, request_id: int, by: User) -> AccountRequest:
     """Send a draft (or a corrected returned request) to Comunicación Social."""
     with transaction.atomic():
         req = _lock(request_id)
-        _require_head(by, req)
-        if req.status not in AccountRequest.EDITABLE_STATUSES:
-            raise _state_error(req, _("enviarla"))
+        step = ensure_allowed(req, by, Action.SUBMIT)
         missing = req.missing_fields()
         if missing:
             raise ValidationError(missing)
-        req.full_clean()
+        _validate(req)
         resubmitted = req.status == Status.RETURNED
         _move(
             req,
-            Status.SUBMITTED,
+            step.to_status,
             by,
             _("Reenviada con los cambios solicitados.") if resubmitted else _("Enviada a Comunicación Social."),
             submitted_at=timezone.now(),
@@ -271,11 +324,9 @@ def withdraw_request(*, request_id: int, by: User, comment: str = "") -> Account
     """The titular withdraws a request that Comunicación Social has not decided."""
     with transaction.atomic():
         req = _lock(request_id)
-        _require_head(by, req)
-        if req.status not in AccountRequest.WITHDRAWABLE_STATUSES:
-            raise _state_error(req, _("retirarla"))
+        step = ensure_allowed(req, by, Action.WITHDRAW)
         was_sent = req.status != Status.DRAFT
-        _move(req, Status.WITHDRAWN, by, comment or _("Retirada por la persona titular del órgano."))
+        _move(req, step.to_status, by, comment or _("Retirada por la persona titular del órgano."))
         if was_sent:
             notify(
                 accounts_access.cncs_users(),
@@ -318,13 +369,9 @@ def _not_decidable(req: AccountRequest) -> InvalidTransition:
     )
 
 
-def _lock_for_decision(request_id: int, by: User) -> AccountRequest:
-    if not access.can_decide(by):
-        raise PermissionDenied(_("Solo Comunicación Social resuelve las solicitudes."))
+def _lock_for_decision(request_id: int, by: User, action: str) -> tuple[AccountRequest, Step]:
     req = _lock(request_id)
-    if req.status != Status.SUBMITTED:
-        raise _not_decidable(req)
-    return req
+    return req, ensure_allowed(req, by, action)
 
 
 def approve_request(
@@ -341,13 +388,13 @@ def approve_request(
     written: list[str] = []
     try:
         with transaction.atomic():
-            req = _lock_for_decision(request_id, by)
+            req, step = _lock_for_decision(request_id, by, Action.APPROVE)
             if identity_material is not None and req.kind != Kind.OPENING:
                 raise ValidationError(
                     {"identity_material": [_("El material de identidad gráfica solo acompaña una apertura.")]}
                 )
             now = timezone.now()
-            _move(req, Status.APPROVED, by, comment, decided_at=now, decided_by=by, decision_comment=comment)
+            _move(req, step.to_status, by, comment, decided_at=now, decided_by=by, decision_comment=comment)
             if req.kind == Kind.OPENING:
                 if identity_material is not None:
                     req._identity_extension = identity_extension
@@ -508,11 +555,11 @@ def _comment_line(comment: str) -> str:
 
 def reject_request(*, request_id: int, by: User, reason: str) -> AccountRequest:
     reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"comment": [_("Indique el motivo del rechazo.")]})
     with transaction.atomic():
-        req = _lock_for_decision(request_id, by)
-        _move(req, Status.REJECTED, by, reason, decided_at=timezone.now(), decided_by=by, decision_comment=reason)
+        req, step = _lock_for_decision(request_id, by, Action.REJECT)
+        if not reason:
+            raise ValidationError({"comment": [_("Indique el motivo del rechazo.")]})
+        _move(req, step.to_status, by, reason, decided_at=timezone.now(), decided_by=by, decision_comment=reason)
         notify(
             [req.requester],
             kind="approvals.rejected",
@@ -526,11 +573,11 @@ def reject_request(*, request_id: int, by: User, reason: str) -> AccountRequest:
 
 def return_request(*, request_id: int, by: User, comment: str) -> AccountRequest:
     comment = (comment or "").strip()
-    if not comment:
-        raise ValidationError({"comment": [_("Indique qué debe cambiar el órgano.")]})
     with transaction.atomic():
-        req = _lock_for_decision(request_id, by)
-        _move(req, Status.RETURNED, by, comment, decided_at=timezone.now(), decided_by=by, decision_comment=comment)
+        req, step = _lock_for_decision(request_id, by, Action.RETURN)
+        if not comment:
+            raise ValidationError({"comment": [_("Indique qué debe cambiar el órgano.")]})
+        _move(req, step.to_status, by, comment, decided_at=timezone.now(), decided_by=by, decision_comment=comment)
         notify(
             [req.requester],
             kind="approvals.returned",
@@ -550,21 +597,18 @@ def return_request(*, request_id: int, by: User, comment: str) -> AccountRequest
 
 def record_mailbox(*, request_id: int, by: User, mailbox: str, comment: str = "") -> AccountRequest:
     """UNICOM records the @ine.mx mailbox provisioned for an approved opening (§7.v)."""
-    if not access.can_record_mailbox(by):
-        raise PermissionDenied(_("Solo UNICOM registra el correo institucional aprovisionado."))
     mailbox = (mailbox or "").strip().lower()
-    try:
-        validate_email(mailbox)
-        validate_institutional_email(mailbox)
-    except ValidationError as exc:
-        raise ValidationError({"mailbox": exc.messages})
     with transaction.atomic():
         req = _lock(request_id)
-        if req.kind != Kind.OPENING or req.status != Status.APPROVED:
-            raise _state_error(req, _("registrar el correo institucional"))
+        step = ensure_allowed(req, by, Action.RECORD_MAILBOX)
+        try:
+            validate_email(mailbox)
+            validate_institutional_email(mailbox)
+        except ValidationError as exc:
+            raise ValidationError({"mailbox": exc.messages})
         _move(
             req,
-            Status.MAILBOX_READY,
+            step.to_status,
             by,
             comment or _("Correo institucional aprovisionado: %(mailbox)s") % {"mailbox": mailbox},
             mailbox=mailbox,
@@ -587,14 +631,16 @@ def record_mailbox(*, request_id: int, by: User, mailbox: str, comment: str = ""
 def register_account(
     *, request_id: int, by: User, handle: str, url: str, attention_hours: str = "", comment: str = ""
 ) -> AccountRequest:
-    """The organ registers the real handle and URL: the account becomes active (§7.iii)."""
+    """The organ registers the real handle and URL: the account becomes active (§7.iii).
+
+    The handle is the one Comunicación Social approved; the address must lead to it
+    (``Account.clean`` → ``Account.identity_errors``), because the public lookup vouches for both.
+    """
     with transaction.atomic():
         req = _lock(request_id)
-        if not access.is_organ_operator(by, req.organ_id):
-            raise PermissionDenied(_("Solo la persona titular o los administradores del órgano registran la cuenta."))
-        if req.kind != Kind.OPENING or req.status != Status.MAILBOX_READY:
-            raise _state_error(req, _("registrar la cuenta"))
-        updates = {"handle": (handle or "").strip(), "url": (url or "").strip(), "registration_email": req.mailbox}
+        step = ensure_allowed(req, by, Action.REGISTER_ACCOUNT)
+        handle = _approved_handle(req, handle)
+        updates = {"handle": handle, "url": (url or "").strip(), "registration_email": req.mailbox}
         if attention_hours.strip():
             updates["attention_hours"] = attention_hours.strip()
         account = accounts_services.change_account_status(
@@ -604,7 +650,7 @@ def register_account(
             comment=comment or _("Cuenta abierta y registrada (solicitud %(folio)s).") % {"folio": req.folio},
             **updates,
         )
-        _move(req, Status.COMPLETED, by, comment or _("Cuenta registrada y activa."), completed_at=timezone.now())
+        _move(req, step.to_status, by, comment or _("Cuenta registrada y activa."), completed_at=timezone.now())
         notify(
             accounts_access.committee_users(),
             kind="approvals.account_opened",
@@ -635,25 +681,53 @@ def register_account(
     return req
 
 
+def _approved_handle(req: AccountRequest, handle: str) -> str:
+    """``handle`` as typed, if it is the one approved (the account's, which only CNCS changes)."""
+    account = req.account
+    network = account.network
+    typed = network.normalize_handle(handle)
+    if not account.handle:
+        raise ValidationError(
+            {
+                "handle": [
+                    _(
+                        "Comunicación Social no ha aprobado un nombre de usuario para esta cuenta; pídale que lo "
+                        "confirme antes de registrarla."
+                    )
+                ]
+            }
+        )
+    if network.handle_key(typed) != network.handle_key(account.handle):
+        raise ValidationError(
+            {
+                "handle": [
+                    _(
+                        "El nombre de usuario aprobado es %(approved)s. Para registrar %(typed)s, Comunicación Social "
+                        "debe confirmar antes el cambio de nombre de usuario."
+                    )
+                    % {"approved": account.display_handle, "typed": f"{network.handle_prefix}{typed}"}
+                ]
+            }
+        )
+    return typed
+
+
 def confirm_closure(
     *, request_id: int, by: User, contents_deleted: bool, platform_cancelled: bool, comment: str = ""
 ) -> AccountRequest:
     """The organ confirms it deleted the contents and cancelled the account (§7.viii)."""
-    if not (contents_deleted and platform_cancelled):
-        raise ValidationError(
-            _("Confirme que borró los contenidos y que canceló la cuenta en la plataforma antes de cerrarla.")
-        )
     with transaction.atomic():
         req = _lock(request_id)
-        if not access.is_organ_operator(by, req.organ_id):
-            raise PermissionDenied(_("Solo la persona titular o los administradores del órgano confirman el cierre."))
-        if req.kind != Kind.CLOSING or req.status != Status.APPROVED:
-            raise _state_error(req, _("confirmar el cierre"))
+        step = ensure_allowed(req, by, Action.CONFIRM_CLOSURE)
+        if not (contents_deleted and platform_cancelled):
+            raise ValidationError(
+                _("Confirme que borró los contenidos y que canceló la cuenta en la plataforma antes de cerrarla.")
+            )
         text = comment or _("Contenidos borrados y cuenta cancelada en la plataforma.")
         account = accounts_services.change_account_status(
             account_id=req.account_id, to_status=Account.Status.CLOSED, by=by, comment=text
         )
-        _move(req, Status.COMPLETED, by, text, completed_at=timezone.now())
+        _move(req, step.to_status, by, text, completed_at=timezone.now())
         notify(
             accounts_access.committee_users(),
             kind="approvals.account_closed",
@@ -694,7 +768,7 @@ def send_overdue_reminders(now: datetime | None = None) -> int:
     today = timezone.localdate(now)
     days = settings.APPROVALS_REMINDER_AFTER_DAYS
     candidates = list(
-        AccountRequest.objects.filter(status=Status.SUBMITTED, submitted_at__lt=now - timedelta(days=days))
+        AccountRequest.objects.overdue(now)
         .filter(_reminder_due(today))
         .select_related("organ", "network", "account", "account__network")
         .order_by("submitted_at", "pk")
@@ -703,7 +777,8 @@ def send_overdue_reminders(now: datetime | None = None) -> int:
         claimed = [
             req
             for req in candidates
-            if AccountRequest.objects.filter(pk=req.pk, status=Status.SUBMITTED)
+            if AccountRequest.objects.overdue(now)
+            .filter(pk=req.pk)
             .filter(_reminder_due(today))
             .update(last_reminded_on=today)
             == 1

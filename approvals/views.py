@@ -27,6 +27,7 @@ from .models import AccountRequest
 
 Kind = AccountRequest.Kind
 Status = AccountRequest.Status
+Action = AccountRequest.Action
 PAGE_SIZE = 50
 KIND_SLUGS = {"apertura": Kind.OPENING, "cierre": Kind.CLOSING, "publicidad": Kind.PUBLICITY}
 SLUG_OF_KIND = {kind: slug for slug, kind in KIND_SLUGS.items()}
@@ -66,6 +67,16 @@ def _error_text(exc: ValidationError) -> str:
     return " ".join(parts)
 
 
+def _refused(request, req: AccountRequest, action: str):
+    """Before showing a form: the refusal the service would give, as a 403 or a message."""
+    try:
+        services.ensure_allowed(req, request.user, action)
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+        return redirect("approvals:detail", pk=req.pk)
+    return None
+
+
 def _next_url(request, fallback: str) -> str:
     candidate = request.POST.get("next") or ""
     if candidate and url_has_allowed_host_and_scheme(
@@ -88,7 +99,6 @@ def _request_context(request, req: AccountRequest, *, next_url: str = "") -> dic
         "can_register": access.can_register_account(user, req),
         "can_confirm_closure": access.can_confirm_closure(user, req),
         "next_url": next_url or request.get_full_path(),
-        "overdue": req.status == Status.SUBMITTED and req.submitted_at < selectors.overdue_before(),
     }
     if req.kind == Kind.OPENING and req.status in (Status.APPROVED, Status.MAILBOX_READY, Status.COMPLETED):
         context["designations"] = accounts_selectors.current_designations(req.organ)
@@ -127,7 +137,6 @@ def request_list(request):
             "page": page,
             "querystring": query.urlencode(),
             "kinds": access.kinds_user_may_file(user),
-            "overdue_before": selectors.overdue_before(),
             "is_cncs": access.can_see_dashboard(user),
         },
     )
@@ -165,7 +174,6 @@ def dashboard(request):
         "current_status": data.get("status", ""),
         "querystring": query.urlencode(),
         "tab_querystring": tab_query.urlencode(),
-        "overdue_before": selectors.overdue_before(),
         "overdue_days": settings.APPROVALS_REMINDER_AFTER_DAYS,
     }
     selected_id = request.GET.get("ver", "")
@@ -182,9 +190,8 @@ def dashboard(request):
 
 @login_required
 def request_new(request):
+    services.ensure_may_file(request.user)
     kinds = access.kinds_user_may_file(request.user)
-    if not kinds:
-        raise PermissionDenied(_("Solo la persona titular de un órgano responsable presenta solicitudes."))
     choices = [(SLUG_OF_KIND[k], AccountRequest.Kind(k).label) for k in kinds]
     return render(request, "approvals/request_new.html", {"choices": choices})
 
@@ -206,8 +213,7 @@ def request_create(request, kind_slug: str):
     kind = KIND_SLUGS.get(kind_slug)
     if kind is None:
         raise Http404(_("No existe ese tipo de solicitud."))
-    if kind not in access.kinds_user_may_file(request.user):
-        raise PermissionDenied(_("No puede presentar este tipo de solicitud."))
+    services.ensure_may_file(request.user, kind)
     organ = Organ.objects.get(pk=accounts_access.headed_organ_id(request.user))
     initial = {}
     if kind == Kind.OPENING:
@@ -239,13 +245,9 @@ def request_create(request, kind_slug: str):
 @login_required
 def request_edit(request, pk: int):
     req = access.get_request_for(request.user, pk)
-    if not access.is_organ_head(request.user, req.organ_id):
-        raise PermissionDenied(_("Solo la persona titular del órgano modifica sus solicitudes."))
-    if not req.is_editable:
-        messages.error(
-            request, _("La solicitud ya no se puede modificar: está «%(status)s».") % {"status": req.status_label}
-        )
-        return redirect("approvals:detail", pk=req.pk)
+    refused = _refused(request, req, Action.EDIT)
+    if refused:
+        return refused
     form = _form_for(request, kind=req.kind, organ=req.organ, instance=req)
     if request.method == "POST" and form.is_valid():
         submit = "enviar" in request.POST
@@ -302,8 +304,6 @@ def request_withdraw(request, pk: int):
 @require_POST
 def request_decide(request, pk: int):
     req = access.get_request_for(request.user, pk)
-    if not access.can_decide(request.user):
-        raise PermissionDenied(_("Solo Comunicación Social resuelve las solicitudes."))
     back = _next_url(request, reverse("approvals:detail", args=[req.pk]))
     form = DecisionForm(request.POST, request.FILES)
     if not form.is_valid():
@@ -339,8 +339,6 @@ def request_decide(request, pk: int):
 @require_POST
 def record_mailbox(request, pk: int):
     req = access.get_request_for(request.user, pk)
-    if not access.can_record_mailbox(request.user):
-        raise PermissionDenied(_("Solo UNICOM registra el correo institucional aprovisionado."))
     return _post_step(
         request,
         req,
@@ -353,14 +351,9 @@ def record_mailbox(request, pk: int):
 @login_required
 def register_account(request, pk: int):
     req = access.get_request_for(request.user, pk)
-    if not access.is_organ_operator(request.user, req.organ_id):
-        raise PermissionDenied(_("Solo la persona titular o los administradores del órgano registran la cuenta."))
-    if not access.can_register_account(request.user, req):
-        messages.error(
-            request,
-            _("Esta solicitud no espera el registro de la cuenta: está «%(status)s».") % {"status": req.status_label},
-        )
-        return redirect("approvals:detail", pk=req.pk)
+    refused = _refused(request, req, Action.REGISTER_ACCOUNT)
+    if refused:
+        return refused
     form = RegisterAccountForm(request.POST or None, initial={"handle": req.account.handle if req.account else ""})
     if request.method == "POST" and form.is_valid():
         try:
@@ -377,8 +370,6 @@ def register_account(request, pk: int):
 @require_POST
 def confirm_closure(request, pk: int):
     req = access.get_request_for(request.user, pk)
-    if not access.is_organ_operator(request.user, req.organ_id):
-        raise PermissionDenied(_("Solo la persona titular o los administradores del órgano confirman el cierre."))
     return _post_step(
         request,
         req,

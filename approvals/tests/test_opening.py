@@ -197,8 +197,8 @@ def test_registering_the_handle_activates_the_account_and_informs_the_committee(
     services.register_account(
         request_id=req.pk,
         by=cast.admin,
-        handle="@INENuevaOficial",
-        url="https://x.com/INENuevaOficial",
+        handle="@INENueva",
+        url="https://x.com/INENueva",
         attention_hours="Lunes a viernes de 9 a 18 h",
     )
 
@@ -207,7 +207,7 @@ def test_registering_the_handle_activates_the_account_and_informs_the_committee(
     assert req.completed_at is not None
     account = req.account
     assert account.status == Account.Status.ACTIVE
-    assert account.handle == "INENuevaOficial"
+    assert account.handle == "INENueva"
     assert account.registration_email == "redes.junta@ine.mx"
     assert account.activated_at is not None
     last = account.status_changes.order_by("-changed_at", "-id").first()
@@ -217,7 +217,7 @@ def test_registering_the_handle_activates_the_account_and_informs_the_committee(
         # §7.iii: name, address, purposes, operation and administrators.
         for expected in (
             "INE Junta de prueba",
-            "https://x.com/INENuevaOficial",
+            "https://x.com/INENueva",
             "credencialización",
             "Lunes a viernes",
             str(cast.admin),
