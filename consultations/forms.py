@@ -41,15 +41,14 @@ class ConsultationForm(forms.Form):
     source_link = forms.URLField(
         label=_("Enlace al mensaje de la persona usuaria (opcional)"), required=False, assume_scheme="https"
     )
-    attachments = MultipleFileField(
-        label=_("Anexos (opcional)"),
-        required=False,
-        help_text=_("Hasta %(n)s archivos PDF, imágenes o video MP4 de %(mb)s MB cada uno.")
-        % {"n": settings.CONSULTATION_MAX_ATTACHMENTS, "mb": settings.CONSULTATION_MAX_ATTACHMENT_MB},
-    )
+    attachments = MultipleFileField(label=_("Anexos (opcional)"), required=False)
 
     def __init__(self, *args, accounts=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # Formatted per form, in the language of the request, never once at import time.
+        self.fields["attachments"].help_text = _(
+            "Hasta %(n)s archivos PDF, imágenes o video MP4 de %(mb)s MB cada uno."
+        ) % {"n": settings.CONSULTATION_MAX_ATTACHMENTS, "mb": settings.CONSULTATION_MAX_ATTACHMENT_MB}
         if accounts is not None:
             self.fields["account"].queryset = accounts
         self.fields["account"].label_from_instance = lambda a: f"{a.display_handle or a.name} — {a.network}"

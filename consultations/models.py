@@ -72,7 +72,7 @@ class Consultation(models.Model):
         User, verbose_name=_("envió el aviso"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     # Set by the sweep that claimed the row last, so it can read back exactly its own rows.
-    claim_token = models.UUIDField(null=True, blank=True, editable=False)
+    claim_token = models.UUIDField(_("lote del barrido"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-submitted_at", "-id"]
