@@ -100,6 +100,20 @@ def test_each_role_gets_the_expected_answer_from_each_view(client, people, view,
         assert response.status_code == expected, f"{role} on {view}: {response.status_code}"
 
 
+@pytest.mark.parametrize("role", sorted(LOGGED_IN))
+def test_the_queue_is_offered_exactly_to_those_it_opens_for(client, people, role):
+    # One rule decides who works from the queue: the list's button, the menu link and the
+    # home panel's figures follow it, and so does the queue page itself.
+    client.force_login(getattr(people, role))
+    queue = reverse("consultations:queue")
+    opens = client.get(queue).status_code == OK
+    home = client.get(reverse("core:home"))
+    panels = [p for p in home.context["panels"] if p.template == "consultations/_home_panel.html"]
+    assert (f'href="{queue}"' in client.get(reverse("consultations:list")).content.decode()) == opens, role
+    assert (f'href="{queue}"' in home.content.decode()) == opens, role
+    assert any(p.context["cncs"] for p in panels) == opens, role
+
+
 def test_a_forbidden_answer_or_notice_writes_nothing(client, people):
     client.force_login(people.titular)
     client.post(reverse("consultations:answer", args=[people.open.pk]), POST_DATA["answer"])
