@@ -13,7 +13,7 @@ from django.contrib.auth.models import Group as AuthGroup
 from django.db import transaction
 
 from .access import Group
-from .models import Account, Entidad, Network, Organ
+from .models import OFFICIAL_ACCOUNTS, Account, Entidad, Network, Organ
 
 DISTRICTS_CSV = Path(__file__).resolve().parent / "data" / "distritos_federales_2023.csv"
 
@@ -103,35 +103,6 @@ NETWORKS = [
         70,
     ),
     ("linkedin", "LinkedIn", "", r"[A-Za-z0-9-]{3,100}", "de 3 a 100 letras, números o guiones", "linkedin.com", 80),
-]
-
-# The accounts the approved criteria name as the Institute's official ones.
-OFFICIAL_ACCOUNTS = [
-    (
-        "cncs",
-        "x",
-        "@INEMexico",
-        "INEMexico",
-        "https://x.com/INEMexico",
-        "Cuenta oficial del Instituto Nacional Electoral.",
-    ),
-    (
-        "cncs",
-        "facebook",
-        "INE México Instituto Nacional Electoral",
-        "INEMexico",
-        "https://www.facebook.com/INEMexico",
-        "Página oficial del Instituto Nacional Electoral.",
-    ),
-    ("cncs", "youtube", "INETV", "INETV", "https://www.youtube.com/@INETV", "Canal oficial de video del Instituto."),
-    (
-        "derfe",
-        "x",
-        "@INEtelMX",
-        "INEtelMX",
-        "https://x.com/INEtelMX",
-        "Atención de dudas sobre módulos de atención ciudadana y credenciales para votar.",
-    ),
 ]
 
 

@@ -244,6 +244,38 @@ class Network(models.Model):
             )
 
 
+# The accounts the approved criteria name as the Institute's official ones: (organ code,
+# network code, name, handle, address, purpose). ``catalogue.load_catalogue`` creates them;
+# their handles are reserved on every network (``Account.reserved_handle_keys``).
+OFFICIAL_ACCOUNTS = [
+    (
+        "cncs",
+        "x",
+        "@INEMexico",
+        "INEMexico",
+        "https://x.com/INEMexico",
+        "Cuenta oficial del Instituto Nacional Electoral.",
+    ),
+    (
+        "cncs",
+        "facebook",
+        "INE México Instituto Nacional Electoral",
+        "INEMexico",
+        "https://www.facebook.com/INEMexico",
+        "Página oficial del Instituto Nacional Electoral.",
+    ),
+    ("cncs", "youtube", "INETV", "INETV", "https://www.youtube.com/@INETV", "Canal oficial de video del Instituto."),
+    (
+        "derfe",
+        "x",
+        "@INEtelMX",
+        "INEtelMX",
+        "https://x.com/INEtelMX",
+        "Atención de dudas sobre módulos de atención ciudadana y credenciales para votar.",
+    ),
+]
+
+
 class AccountQuerySet(models.QuerySet):
     def live(self):
         return self.exclude(status=Account.Status.CLOSED)
@@ -347,8 +379,6 @@ class Account(models.Model):
     @staticmethod
     def reserved_handle_keys() -> frozenset[str]:
         """The handles of the Institute's official accounts: reserved on every network."""
-        from .catalogue import OFFICIAL_ACCOUNTS  # the catalogue imports this module
-
         return frozenset(handle.lstrip("@").lower() for _o, _n, _name, handle, _url, _p in OFFICIAL_ACCOUNTS)
 
     @classmethod
