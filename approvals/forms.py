@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import selectors as accounts_selectors
 from accounts.models import Account, Entidad, Network, Organ, User
+from core.forms import StrictFilterMixin
 
 from .models import AccountRequest
 from .uploads import validate_identity_material, validate_oficio
@@ -151,7 +152,7 @@ class ConfirmClosureForm(forms.Form):
     comment = forms.CharField(label=_("Comentario (opcional)"), required=False, max_length=1000)
 
 
-class RequestFilter(django_filters.FilterSet):
+class RequestFilter(StrictFilterMixin, django_filters.FilterSet):
     status = django_filters.ChoiceFilter(label=_("Estado"), choices=Status.choices, empty_label=_("Todos"))
     kind = django_filters.ChoiceFilter(label=_("Tipo"), choices=Kind.choices, empty_label=_("Todos"))
     organ = django_filters.ModelChoiceFilter(label=_("Órgano"), queryset=Organ.objects.none(), empty_label=_("Todos"))

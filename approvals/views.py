@@ -121,12 +121,7 @@ def request_list(request):
         queryset=selectors.with_related(visible).order_by("-created_at", "-pk"),
         organs=selectors.organs_with_requests(visible),
     )
-    requests = request_filter.queryset
-    if request_filter.is_bound:
-        # An invalid filter (an organ outside the list, an unknown status) matches nothing
-        # rather than being silently dropped.
-        requests = request_filter.qs if request_filter.is_valid() else requests.none()
-    page = Paginator(requests, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    page = Paginator(request_filter.qs, PAGE_SIZE).get_page(request.GET.get("pagina"))
     query = request.GET.copy()
     query.pop("pagina", None)
     return render(
@@ -158,9 +153,8 @@ def dashboard(request):
     without_status = data.copy()
     without_status["status"] = ""
     counts_filter = RequestFilter(without_status, queryset=visible, organs=organs)
-    counts = selectors.counts_by_status(counts_filter.qs if counts_filter.is_valid() else visible.none())
-    requests = request_filter.qs if request_filter.is_valid() else base.none()
-    page = Paginator(requests, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    counts = selectors.counts_by_status(counts_filter.qs)
+    page = Paginator(request_filter.qs, PAGE_SIZE).get_page(request.GET.get("pagina"))
 
     query = data.copy()
     for key in ("pagina", "ver"):

@@ -304,8 +304,7 @@ def send_user_notice(*, consultation_id: int, by: User, text: str, link: str = "
         raise ValidationError({"text": _("Escriba el texto que envió a la persona usuaria.")})
     with transaction.atomic():
         consultation = Consultation.objects.select_for_update().select_related("account").get(pk=consultation_id)
-        if not access.can_operate_account(by, consultation.account):
-            raise PermissionDenied(_("Solo los administradores designados del órgano operan esta cuenta."))
+        access.require_operator(by, consultation.account)
         if consultation.status != Consultation.Status.EXPIRED:
             raise ValidationError(_("El aviso solo se envía cuando la consulta venció sin respuesta."))
         now = timezone.now()
