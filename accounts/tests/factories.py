@@ -62,6 +62,16 @@ class NetworkFactory(factory.django.DjangoModelFactory):
     url_hosts = "x.com,twitter.com"
 
 
+def catalogue_network(code: str) -> Network:
+    """The network exactly as ``load_catalogue`` defines it (handle rules, hosts)."""
+    from accounts.catalogue import NETWORKS
+
+    [(name, prefix, pattern, help_text, hosts, order)] = [row[1:] for row in NETWORKS if row[0] == code]
+    return NetworkFactory(
+        code=code, name=name, handle_prefix=prefix, handle_pattern=pattern, handle_help=help_text, url_hosts=hosts
+    )
+
+
 class AccountFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Account

@@ -14,43 +14,22 @@ from django.test import RequestFactory
 
 from accounts import services
 from accounts.models import Account
-from accounts.tests.factories import AccountFactory, NetworkFactory, UserFactory
+from accounts.tests.factories import AccountFactory, UserFactory, catalogue_network
 
 
 @pytest.fixture
 def instagram(db):
-    return NetworkFactory(
-        code="instagram",
-        name="Instagram",
-        handle_prefix="@",
-        handle_pattern=r"[A-Za-z0-9._]{1,30}",
-        handle_help="de 1 a 30 letras, números, puntos o guion bajo",
-        url_hosts="instagram.com",
-    )
+    return catalogue_network("instagram")
 
 
 @pytest.fixture
 def youtube(db):
-    return NetworkFactory(
-        code="youtube",
-        name="YouTube",
-        handle_prefix="@",
-        handle_pattern=r"[A-Za-z0-9._-]{3,30}",
-        handle_help="de 3 a 30 letras, números, puntos o guiones",
-        url_hosts="youtube.com",
-    )
+    return catalogue_network("youtube")
 
 
 @pytest.fixture
 def facebook(db):
-    return NetworkFactory(
-        code="facebook",
-        name="Facebook",
-        handle_prefix="",
-        handle_pattern=r"[A-Za-z0-9.]{5,50}",
-        handle_help="de 5 a 50 letras, números o puntos",
-        url_hosts="facebook.com,fb.com",
-    )
+    return catalogue_network("facebook")
 
 
 # --- (b) The address leads to the handle on that network -----------------------------------

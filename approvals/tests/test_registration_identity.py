@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from accounts import services as accounts_services
 from accounts.models import Account
-from accounts.tests.factories import AccountFactory, NetworkFactory
+from accounts.tests.factories import AccountFactory, catalogue_network
 from approvals import services
 from approvals.models import AccountRequest
 from approvals.tests import factories
@@ -20,14 +20,7 @@ Status = AccountRequest.Status
 
 @pytest.fixture
 def instagram(db):
-    return NetworkFactory(
-        code="instagram",
-        name="Instagram",
-        handle_prefix="@",
-        handle_pattern=r"[A-Za-z0-9._]{1,30}",
-        handle_help="de 1 a 30 letras, números, puntos o guion bajo",
-        url_hosts="instagram.com",
-    )
+    return catalogue_network("instagram")
 
 
 def _unchanged(req):
