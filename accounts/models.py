@@ -91,14 +91,24 @@ class Organ(models.Model):
                 fields=["entidad", "district_number"],
                 condition=Q(kind="junta_distrital"),
                 name="organ_one_junta_per_district",
+                violation_error_message=_("Ya existe una junta distrital para ese distrito de esa entidad."),
+                violation_error_code="district_junta_repeated",
             ),
             models.UniqueConstraint(
-                fields=["entidad"], condition=Q(kind="junta_local"), name="organ_one_junta_local_per_entidad"
+                fields=["entidad"],
+                condition=Q(kind="junta_local"),
+                name="organ_one_junta_local_per_entidad",
+                violation_error_message=_("Ya existe una junta local en esa entidad."),
+                violation_error_code="local_junta_repeated",
             ),
             models.CheckConstraint(
                 condition=~Q(kind="junta_distrital")
                 | (Q(district_number__isnull=False) & Q(entidad__isnull=False) & Q(parent__isnull=False)),
                 name="organ_distrital_has_district_and_parent",
+                violation_error_message=_(
+                    "Una junta distrital debe indicar su entidad, su número de distrito y su junta local."
+                ),
+                violation_error_code="district_junta_incomplete",
             ),
         ]
 
@@ -355,6 +365,7 @@ class Account(models.Model):
                 condition=~Q(handle="") & ~Q(status="closed"),
                 name="account_unique_live_handle_per_network",
                 violation_error_message=_("Ya existe una cuenta vigente con ese nombre de usuario en esa red."),
+                violation_error_code="handle_taken",
             ),
         ]
         indexes = [models.Index(fields=["status", "password_rotation_due_on"], name="account_status_pwd_due")]
@@ -493,16 +504,20 @@ class Designation(models.Model):
                 condition=Q(ends_at__isnull=True),
                 name="designation_one_current_per_role",
                 violation_error_message=_("El órgano ya tiene un administrador vigente con esa función."),
+                violation_error_code="role_taken",
             ),
             models.UniqueConstraint(
                 fields=["organ", "user"],
                 condition=Q(ends_at__isnull=True),
                 name="designation_one_current_role_per_person",
                 violation_error_message=_("Una misma persona no puede ser titular y suplente a la vez."),
+                violation_error_code="person_has_role",
             ),
             models.CheckConstraint(
                 condition=Q(ends_at__isnull=True) | Q(ends_at__gte=models.F("starts_at")),
                 name="designation_ends_after_start",
+                violation_error_message=_("La fecha de término no puede ser anterior a la de inicio."),
+                violation_error_code="designation_ends_before_start",
             ),
         ]
 
@@ -617,6 +632,7 @@ class OutOfOfficePeriod(models.Model):
                 condition=Q(ends_on__gte=models.F("starts_on")),
                 name="outofoffice_ends_after_start",
                 violation_error_message=_("La fecha final no puede ser anterior a la inicial."),
+                violation_error_code="ends_before_start",
             )
         ]
 
@@ -652,7 +668,14 @@ class PasswordRotation(models.Model):
         ordering = ["-rotated_at"]
         verbose_name = _("cambio de contraseña")
         verbose_name_plural = _("cambios de contraseña")
-        constraints = [models.CheckConstraint(condition=Q(meets_policy=True), name="rotation_attests_policy")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(meets_policy=True),
+                name="rotation_attests_policy",
+                violation_error_message=_("Confirme que la nueva contraseña cumple la política de contraseñas."),
+                violation_error_code="policy_not_attested",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.account} — {self.rotated_at:%Y-%m-%d}"
@@ -681,7 +704,12 @@ class PasswordReminder(models.Model):
         verbose_name = _("recordatorio de cambio de contraseña")
         verbose_name_plural = _("recordatorios de cambio de contraseña")
         constraints = [
-            models.UniqueConstraint(fields=["account", "due_on", "stage"], name="password_reminder_once_per_stage")
+            models.UniqueConstraint(
+                fields=["account", "due_on", "stage"],
+                name="password_reminder_once_per_stage",
+                violation_error_message=_("Ese recordatorio de cambio de contraseña ya se envió."),
+                violation_error_code="password_reminder_repeated",
+            )
         ]
 
     def __str__(self) -> str:

@@ -283,19 +283,26 @@ class AccountRequest(models.Model):
                 condition=Q(kind="closing", status__in=list(OPEN_REQUEST_STATUSES)),
                 name="request_one_open_closing_per_account",
                 violation_error_message=_("Ya hay una solicitud de cierre en trámite para esta cuenta."),
+                violation_error_code="closing_already_open",
             ),
             models.CheckConstraint(
                 condition=~Q(kind="closing") | Q(account__isnull=False),
                 name="request_closing_names_account",
+                violation_error_message=_("Indique la cuenta que se cerrará."),
+                violation_error_code="closing_without_account",
             ),
             models.CheckConstraint(
                 # A draft may be withdrawn without ever being sent.
                 condition=Q(status__in=["draft", "withdrawn"]) | Q(submitted_at__isnull=False),
                 name="request_submitted_has_date",
+                violation_error_message=_("Una solicitud enviada debe tener su fecha de envío."),
+                violation_error_code="submitted_without_date",
             ),
             models.CheckConstraint(
                 condition=~Q(status="mailbox_ready") | ~Q(mailbox=""),
                 name="request_mailbox_ready_has_mailbox",
+                violation_error_message=_("Indique el correo institucional aprovisionado."),
+                violation_error_code="mailbox_missing",
             ),
         ]
         indexes = [

@@ -87,22 +87,35 @@ class Consultation(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(due_at__gt=models.F("submitted_at")), name="consultation_due_after_submit"
+                condition=Q(due_at__gt=models.F("submitted_at")),
+                name="consultation_due_after_submit",
+                violation_error_message=_("La fecha límite de la consulta debe ser posterior a su envío."),
+                violation_error_code="consultation_due_before_submit",
             ),
             models.CheckConstraint(
                 condition=~Q(status="answered")
                 | (~Q(answer="") & Q(answered_at__isnull=False) & Q(answered_by__isnull=False)),
                 name="consultation_answered_has_answer",
+                violation_error_message=_("Una consulta respondida debe tener la respuesta, quién la dio y cuándo."),
+                violation_error_code="consultation_answer_incomplete",
             ),
             models.CheckConstraint(
-                condition=Q(status="answered") | Q(answer=""), name="consultation_only_answered_has_answer"
+                condition=Q(status="answered") | Q(answer=""),
+                name="consultation_only_answered_has_answer",
+                violation_error_message=_("Solo una consulta respondida puede tener respuesta."),
+                violation_error_code="consultation_answer_not_answered",
             ),
             models.CheckConstraint(
-                condition=~Q(status="expired") | Q(expired_at__isnull=False), name="consultation_expired_has_time"
+                condition=~Q(status="expired") | Q(expired_at__isnull=False),
+                name="consultation_expired_has_time",
+                violation_error_message=_("Una consulta vencida debe registrar cuándo venció."),
+                violation_error_code="consultation_expired_without_time",
             ),
             models.CheckConstraint(
                 condition=Q(user_notice_sent_at__isnull=True) | Q(status="expired"),
                 name="consultation_notice_only_when_expired",
+                violation_error_message=_("El aviso al solicitante solo se envía cuando la consulta venció."),
+                violation_error_code="consultation_notice_not_expired",
             ),
         ]
 
@@ -179,14 +192,21 @@ class ConsultationEvent(models.Model):
                 fields=["consultation", "hours_left"],
                 condition=Q(kind="reminder"),
                 name="consultation_event_one_reminder_per_threshold",
+                violation_error_message=_("Ya se envió el recordatorio de esta consulta para ese plazo."),
+                violation_error_code="consultation_reminder_repeated",
             ),
             models.UniqueConstraint(
                 fields=["consultation", "kind"],
                 condition=Q(kind__in=["submitted", "answered", "expired", "user_notified"]),
                 name="consultation_event_once",
+                violation_error_message=_("Ese evento ya está registrado para esta consulta."),
+                violation_error_code="consultation_event_repeated",
             ),
             models.CheckConstraint(
-                condition=~Q(kind="reminder") | Q(hours_left__isnull=False), name="consultation_reminder_has_hours"
+                condition=~Q(kind="reminder") | Q(hours_left__isnull=False),
+                name="consultation_reminder_has_hours",
+                violation_error_message=_("Un recordatorio debe indicar las horas que faltan."),
+                violation_error_code="consultation_reminder_without_hours",
             ),
         ]
 

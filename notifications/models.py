@@ -79,7 +79,14 @@ class NotificationPreference(models.Model):
     class Meta:
         verbose_name = _("preferencia de notificación")
         verbose_name_plural = _("preferencias de notificación")
-        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="notification_preference_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "kind"],
+                name="notification_preference_unique",
+                violation_error_message=_("Ya hay una preferencia para ese tipo de aviso."),
+                violation_error_code="preference_repeated",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} · {self.kind}: {self.get_delivery_display()}"
@@ -102,7 +109,14 @@ class DigestRun(models.Model):
         ordering = ["-day", "user_id"]
         verbose_name = _("resumen diario")
         verbose_name_plural = _("resúmenes diarios")
-        constraints = [models.UniqueConstraint(fields=["user", "day"], name="digest_run_one_per_day")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "day"],
+                name="digest_run_one_per_day",
+                violation_error_message=_("El resumen de ese día ya se preparó."),
+                violation_error_code="digest_repeated",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} · {self.day:%d/%m/%Y}"
