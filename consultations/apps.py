@@ -20,9 +20,12 @@ class ConsultationsConfig(AppConfig):
 
         register_kind("consultation.opened", _("Consulta nueva"), section=self.verbose_name)
         register_kind("consultation.answered", _("Consulta respondida"), section=self.verbose_name)
-        # CNCS sees the queue every day: its reminders and expiries default to the digest.
-        for code, label in (
-            ("consultation.reminder", _("Recordatorio de consulta por vencer")),
-            ("consultation.expired", _("Consulta vencida sin respuesta")),
-        ):
-            register_kind(code, label, section=self.verbose_name, digest_for_groups=[Group.CNCS])
+        # A reminder is about hours left: it must arrive now, not in tomorrow's digest.
+        register_kind("consultation.reminder", _("Recordatorio de consulta por vencer"), section=self.verbose_name)
+        # CNCS works the queue every day: the expiries it missed come as one daily digest.
+        register_kind(
+            "consultation.expired",
+            _("Consulta vencida sin respuesta"),
+            section=self.verbose_name,
+            digest_for_groups=[Group.CNCS],
+        )

@@ -87,7 +87,8 @@ def _send_batch(user_ids: list[int], day: date, now: datetime) -> tuple[int, int
         return 0, 0
     token = uuid.uuid4()
     DigestRun.objects.bulk_create(
-        [DigestRun(user_id=pk, day=day, claimed_at=now, claim_token=token) for pk in active], ignore_conflicts=True
+        [DigestRun(user_id=pk, day=day, claimed_at=timezone.now(), claim_token=token) for pk in active],
+        ignore_conflicts=True,
     )
     mine = list(
         DigestRun.objects.filter(day=day, user_id__in=active, claim_token=token).order_by("user_id")
@@ -114,6 +115,13 @@ def _send_batch(user_ids: list[int], day: date, now: datetime) -> tuple[int, int
             held = items.get(run.user_id, [])
             if not held:  # nothing left to tell (the rows went another way since): no e-mail
                 run.delete()
+                continue
+            # Renew the claim just before sending: a slow batch's later claims must not look
+            # stale to another run; if another run already took this one over, leave it.
+            renewed = DigestRun.objects.filter(pk=run.pk, claim_token=token, sent_at__isnull=True).update(
+                claimed_at=timezone.now()
+            )
+            if not renewed:
                 continue
             try:
                 _message(users[run.user_id], held, day, connection).send()

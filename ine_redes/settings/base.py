@@ -174,9 +174,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=6, minute=0),
     },
     # Daily reminder to CNCS of requests waiting too long; idempotent per request and day.
+    # Before the 08:00 digest, which is where CNCS takes it by default.
     "approvals-remind-overdue-requests": {
         "task": "approvals.tasks.remind_overdue_requests",
-        "schedule": crontab(hour=9, minute=0),
+        "schedule": crontab(hour=7, minute=30),
     },
     # Deadline sweeps: each claims its due rows with a conditional UPDATE, so overlapping
     # or repeated runs are harmless; a run missed while beat was down is caught up by the next.

@@ -229,3 +229,33 @@ def test_two_workers_at_once_send_one_digest_per_person(mailoutbox):
     assert sorted(m.to[0] for m in mailoutbox) == sorted(p.email for p in people)
     assert DigestRun.objects.filter(sent_at__isnull=False).count() == 3
     connection.close()
+
+
+def test_a_claim_taken_over_by_another_run_during_a_slow_batch_is_not_sent_twice(cast, mailoutbox):
+    """Each claim is renewed just before its e-mail: if another run took it over meanwhile
+    (it looked stale), this run leaves it to that one."""
+    second = UserFactory(username="cncs2", groups=[Group.CNCS])
+    _held(cast.cncs)
+    _held(second)
+    from notifications import digest
+
+    real_message = digest._message
+
+    def slow_first_send(user, held, day, connection):
+        if user.pk == min(cast.cncs.pk, second.pk):  # while the first goes out, another run takes the second
+            other = max(cast.cncs.pk, second.pk)
+            DigestRun.objects.filter(user_id=other).update(claim_token="00000000-0000-0000-0000-000000000001")
+        return real_message(user, held, day, connection)
+
+    with time_machine.travel(NEXT_MORNING), mock.patch.object(digest, "_message", side_effect=slow_first_send):
+        assert send_daily_digests() == 1
+    assert len(mailoutbox) == 1
+    taken = DigestRun.objects.get(user_id=max(cast.cncs.pk, second.pk))
+    assert str(taken.claim_token).endswith("1") and taken.sent_at is None
+
+
+def test_the_stale_request_reminder_runs_before_the_digest():
+    reminder = settings.CELERY_BEAT_SCHEDULE["approvals-remind-overdue-requests"]["schedule"]
+    digest_schedule = settings.CELERY_BEAT_SCHEDULE["notification-daily-digests"]["schedule"]
+    assert isinstance(reminder, crontab) and isinstance(digest_schedule, crontab)
+    assert (min(reminder.hour), min(reminder.minute)) < (min(digest_schedule.hour), min(digest_schedule.minute))

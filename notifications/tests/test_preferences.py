@@ -96,7 +96,7 @@ def test_notify_many_resolves_deliveries_in_two_queries_whatever_the_batch(cast)
             NotificationPreference.objects.create(user=user, kind="consultation.expired", delivery=IMMEDIATE)
         messages = [
             Message(users, "consultation.expired", "Vencida", "Cuerpo", "/consultas/1/"),
-            Message(users, "consultation.reminder", "Recordatorio", "Cuerpo", "/consultas/1/"),
+            Message(users, "approvals.reminder", "Recordatorio", "Cuerpo", "/solicitudes/"),
             Message(users, "consultation.opened", "Nueva", "Cuerpo", "/consultas/1/"),
         ]
         with CaptureQueriesContext(connection) as ctx:
