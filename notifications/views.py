@@ -5,6 +5,7 @@ from django.db.models import Case, IntegerField, Value, When
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from . import services
@@ -25,7 +26,9 @@ def inbox(request):
         "-created_at",
         "-id",
     )
-    if form.is_valid():
+    if not form.is_valid():
+        items = items.none()  # as every list here: an invalid filter matches nothing, and says why
+    else:
         if form.cleaned_data["tipo"]:
             items = items.filter(kind=form.cleaned_data["tipo"])
         if form.cleaned_data["filtro"] == "no-leidas":
@@ -66,7 +69,11 @@ def notification_open(request, pk: int):
 @require_POST
 def inbox_mark_all_read(request):
     count = services.mark_read(request.user)
-    messages.success(request, _("%(count)s notificaciones marcadas como leídas.") % {"count": count})
+    messages.success(
+        request,
+        ngettext("%(count)s notificación marcada como leída.", "%(count)s notificaciones marcadas como leídas.", count)
+        % {"count": count},
+    )
     return redirect("notifications:inbox")
 
 

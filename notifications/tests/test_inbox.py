@@ -81,14 +81,14 @@ def test_the_kind_and_unread_filters_combine(client, cast):
         ("?filtro=todas-y-mas", "Ese filtro no existe."),
     ],
 )
-def test_an_invalid_filter_is_a_spanish_message_not_an_error(client, cast, query, message):
+def test_an_invalid_filter_is_a_spanish_message_and_matches_nothing(client, cast, query, message):
     _note(cast.admin, title="Mía")
     _note(cast.cncs, kind="consultation.expired")  # a real kind, but not in this inbox
     client.force_login(cast.admin)
     response = client.get(reverse("notifications:inbox") + query)
     assert response.status_code == 200
     assert message in response.content.decode()
-    assert _titles(response) == ["Mía"]
+    assert _titles(response) == []
 
 
 def test_pages_keep_the_filter(client, cast):
@@ -170,3 +170,10 @@ def test_other_methods_are_refused(client, cast):
     client.force_login(cast.admin)
     assert client.delete(reverse("notifications:open", args=[n.pk])).status_code == 405
     assert Notification.objects.filter(read_at__isnull=True).count() == 1
+
+
+def test_marking_a_single_notification_read_says_so_in_the_singular(client, cast):
+    _note(cast.admin, title="Única")
+    client.force_login(cast.admin)
+    response = client.post(reverse("notifications:read_all"), follow=True)
+    assert "1 notificación marcada como leída." in response.content.decode()
