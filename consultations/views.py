@@ -42,6 +42,10 @@ def consultation_list(request):
     status = request.GET.get("estado", "")
     if status in Consultation.Status.values:
         consultations = consultations.filter(status=status)
+    elif status:
+        # As every list: an invalid filter matches nothing, and says why.
+        consultations = consultations.none()
+        messages.error(request, _("Ese estado de consulta no existe; elija uno de la lista."))
     context = _page_context(request, consultations)
     context.update(
         {

@@ -255,6 +255,14 @@ def test_the_list_filters_by_status(client, people):
     assert [c.pk for c in response.context["page"]] == [people.expired.pk]
 
 
+def test_an_unknown_status_matches_nothing_and_says_why(client, people):
+    client.force_login(people.admin)
+    response = client.get(reverse("consultations:list") + "?estado=todas")
+    assert response.status_code == 200
+    assert list(response.context["page"]) == []
+    assert "Ese estado de consulta no existe" in response.content.decode()
+
+
 @pytest.mark.parametrize("url", ["consultations:list", "consultations:queue"])
 def test_list_pages_query_count_does_not_grow_with_their_rows(client, cast, url, django_assert_max_num_queries):
     for i in range(20):
