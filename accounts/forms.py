@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateInput, DateTimeInput, StrictFilterMixin
+from core.validators import validate_single_line
 
 from .models import Account, Entidad, LogEntry, Network, Organ, User
 
@@ -105,7 +106,9 @@ class AccountDetailsForm(forms.ModelForm):
 class DesignationForm(forms.Form):
     titular = forms.ModelChoiceField(label=_("Administrador titular"), queryset=User.objects.none())
     suplente = forms.ModelChoiceField(label=_("Administrador suplente"), queryset=User.objects.none())
-    oficio_number = forms.CharField(label=_("Número de oficio"), max_length=60, required=False)
+    oficio_number = forms.CharField(
+        label=_("Número de oficio"), max_length=60, required=False, validators=[validate_single_line]
+    )
 
     def __init__(self, *args, staff=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -20,6 +20,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.validators import validate_multiline_text, validate_single_line
+
 from .validators import validate_institutional_email
 
 
@@ -54,8 +56,8 @@ class Organ(models.Model):
         JUNTA_DISTRITAL = "junta_distrital", _("Junta Distrital Ejecutiva")
 
     code = models.SlugField(_("clave"), max_length=40, unique=True)
-    name = models.CharField(_("nombre"), max_length=200)
-    acronym = models.CharField(_("siglas"), max_length=20, blank=True)
+    name = models.CharField(_("nombre"), max_length=200, validators=[validate_single_line])
+    acronym = models.CharField(_("siglas"), max_length=20, blank=True, validators=[validate_single_line])
     kind = models.CharField(_("tipo"), max_length=20, choices=Kind.choices)
     entidad = models.ForeignKey(
         Entidad, verbose_name=_("entidad"), null=True, blank=True, on_delete=models.PROTECT, related_name="organs"
@@ -119,6 +121,9 @@ class Organ(models.Model):
 class User(AbstractUser):
     """A member of staff. The staff profile (organ, level, position) lives here."""
 
+    # Names reach e-mail headers and CSV cells: one line, no control characters.
+    first_name = models.CharField(_("nombre"), max_length=150, blank=True, validators=[validate_single_line])
+    last_name = models.CharField(_("apellidos"), max_length=150, blank=True, validators=[validate_single_line])
     email = models.EmailField(_("correo institucional"), unique=True, validators=[validate_institutional_email])
     organ = models.ForeignKey(
         Organ,
@@ -129,7 +134,7 @@ class User(AbstractUser):
         related_name="staff",
     )
     position_level = models.CharField(_("nivel de puesto"), max_length=20, choices=PositionLevel.choices, blank=True)
-    job_title = models.CharField(_("cargo"), max_length=200, blank=True)
+    job_title = models.CharField(_("cargo"), max_length=200, blank=True, validators=[validate_single_line])
 
     objects = UserManager()
 
@@ -325,13 +330,17 @@ class Account(models.Model):
     network = models.ForeignKey(
         Network, verbose_name=_("red social"), on_delete=models.PROTECT, related_name="accounts"
     )
-    name = models.CharField(_("nombre de la cuenta"), max_length=150)
-    handle = models.CharField(_("nombre de usuario"), max_length=100, blank=True)
+    name = models.CharField(_("nombre de la cuenta"), max_length=150, validators=[validate_single_line])
+    handle = models.CharField(_("nombre de usuario"), max_length=100, blank=True, validators=[validate_single_line])
     url = models.URLField(_("dirección"), max_length=300, blank=True)
     registration_email = models.EmailField(
         _("correo de registro"), blank=True, validators=[validate_institutional_email]
     )
-    purpose = models.TextField(_("propósito"), help_text=_("Vinculado a los programas y actividades del órgano."))
+    purpose = models.TextField(
+        _("propósito"),
+        help_text=_("Vinculado a los programas y actividades del órgano."),
+        validators=[validate_multiline_text],
+    )
     status = models.CharField(_("estado"), max_length=20, choices=Status.choices, default=Status.REQUESTED)
     verification_status = models.CharField(
         _("verificación con la plataforma"),
@@ -341,7 +350,9 @@ class Account(models.Model):
     )
     is_official = models.BooleanField(_("cuenta oficial del Instituto"), default=False)
     is_consejero_personal = models.BooleanField(_("cuenta personal de consejería publicitada"), default=False)
-    attention_hours = models.CharField(_("horario de atención"), max_length=200, blank=True)
+    attention_hours = models.CharField(
+        _("horario de atención"), max_length=200, blank=True, validators=[validate_single_line]
+    )
     activated_at = models.DateTimeField(_("activada"), null=True, blank=True)
     closed_at = models.DateTimeField(_("cerrada"), null=True, blank=True)
     last_password_rotation_at = models.DateTimeField(_("último cambio de contraseña"), null=True, blank=True)
@@ -484,7 +495,9 @@ class Designation(models.Model):
     role = models.CharField(_("función"), max_length=10, choices=Role.choices)
     starts_at = models.DateTimeField(_("desde"), default=timezone.now)
     ends_at = models.DateTimeField(_("hasta"), null=True, blank=True)
-    oficio_number = models.CharField(_("número de oficio"), max_length=60, blank=True)
+    oficio_number = models.CharField(
+        _("número de oficio"), max_length=60, blank=True, validators=[validate_single_line]
+    )
     designated_by = models.ForeignKey(
         User, verbose_name=_("designó"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -577,7 +590,7 @@ class LogEntry(models.Model):
     author = models.ForeignKey(User, verbose_name=_("registró"), on_delete=models.PROTECT, related_name="log_entries")
     kind = models.CharField(_("tipo"), max_length=20, choices=Kind.choices)
     occurred_at = models.DateTimeField(_("fecha del hecho"), default=timezone.now)
-    text = models.TextField(_("descripción"))
+    text = models.TextField(_("descripción"), validators=[validate_multiline_text])
     link = models.URLField(_("enlace"), max_length=500, blank=True)
     corrects = models.ForeignKey(
         "self",
@@ -617,8 +630,10 @@ class OutOfOfficePeriod(models.Model):
     )
     starts_on = models.DateField(_("desde"))
     ends_on = models.DateField(_("hasta"))
-    reason = models.CharField(_("motivo"), max_length=200)
-    attention_hours = models.CharField(_("horario de atención publicado"), max_length=200)
+    reason = models.CharField(_("motivo"), max_length=200, validators=[validate_single_line])
+    attention_hours = models.CharField(
+        _("horario de atención publicado"), max_length=200, validators=[validate_single_line]
+    )
     monitor = models.ForeignKey(User, verbose_name=_("quién monitorea"), on_delete=models.PROTECT, related_name="+")
     created_by = models.ForeignKey(User, verbose_name=_("registró"), on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("registrado"), auto_now_add=True)

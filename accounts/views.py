@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.forms import add_service_errors
+from core.params import int_param
 
 from . import access, selectors, services
 from .forms import (
@@ -194,8 +195,8 @@ def log_entry_add(request, pk: int):
                 messages.success(request, _("Entrada registrada en la bitácora."))
                 return redirect("accounts:detail", pk=account.pk)
     else:
-        corrects_id = request.GET.get("corrige")
-        if corrects_id and corrects_id.isdigit():
+        corrects_id = int_param(request.GET, "corrige")
+        if corrects_id is not None:
             corrects = get_object_or_404(LogEntry, pk=corrects_id, account=account)
         form = LogEntryForm(
             initial={"kind": corrects.kind if corrects else LogEntry.Kind.PUBLICATION, "corrects": corrects_id}

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts import selectors as accounts_selectors
 from accounts.models import Account, Entidad, Network, Organ, User
 from core.forms import StrictFilterMixin
+from core.validators import validate_single_line
 
 from .models import AccountRequest
 from .uploads import validate_identity_material, validate_oficio
@@ -135,9 +136,11 @@ class MailboxForm(forms.Form):
 
 
 class RegisterAccountForm(forms.Form):
-    handle = forms.CharField(label=_("Nombre de usuario real"), max_length=100)
+    handle = forms.CharField(label=_("Nombre de usuario real"), max_length=100, validators=[validate_single_line])
     url = forms.URLField(label=_("Dirección de la cuenta"), max_length=300, assume_scheme="https")
-    attention_hours = forms.CharField(label=_("Horario de atención (opcional)"), required=False, max_length=200)
+    attention_hours = forms.CharField(
+        label=_("Horario de atención (opcional)"), required=False, max_length=200, validators=[validate_single_line]
+    )
 
 
 class ConfirmClosureForm(forms.Form):

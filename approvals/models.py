@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account, Designation, Network, Organ, User
 from accounts.validators import validate_institutional_email
+from core.validators import validate_multiline_text, validate_single_line
 
 
 def _private_name(folder: str, extension: str) -> str:
@@ -215,20 +216,27 @@ class AccountRequest(models.Model):
     )
     status = models.CharField(_("estado"), max_length=20, choices=Status.choices, default=Status.DRAFT)
 
-    oficio_number = models.CharField(_("número de oficio"), max_length=60, blank=True)
+    oficio_number = models.CharField(
+        _("número de oficio"), max_length=60, blank=True, validators=[validate_single_line]
+    )
     oficio = models.FileField(_("oficio firmado (PDF)"), upload_to=oficio_upload_to, max_length=200, blank=True)
 
     # Opening and publicity: the account proposed.
     network = models.ForeignKey(
         Network, verbose_name=_("red social"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    proposed_name = models.CharField(_("nombre de la cuenta"), max_length=150, blank=True)
-    proposed_handle = models.CharField(_("nombre de usuario propuesto"), max_length=100, blank=True)
+    proposed_name = models.CharField(
+        _("nombre de la cuenta"), max_length=150, blank=True, validators=[validate_single_line]
+    )
+    proposed_handle = models.CharField(
+        _("nombre de usuario propuesto"), max_length=100, blank=True, validators=[validate_single_line]
+    )
     account_url = models.URLField(_("dirección de la cuenta personal"), max_length=300, blank=True)
     purpose = models.TextField(
         _("propósito"),
         blank=True,
         help_text=_("Justificado en los programas y actividades institucionales del órgano."),
+        validators=[validate_multiline_text],
     )
     proposed_titular = models.ForeignKey(
         User,
@@ -251,7 +259,7 @@ class AccountRequest(models.Model):
     account = models.ForeignKey(
         Account, verbose_name=_("cuenta"), null=True, blank=True, on_delete=models.PROTECT, related_name="requests"
     )
-    reason = models.TextField(_("motivo del cierre"), blank=True)
+    reason = models.TextField(_("motivo del cierre"), blank=True, validators=[validate_multiline_text])
 
     submitted_at = models.DateTimeField(_("enviada"), null=True, blank=True)
     decided_at = models.DateTimeField(_("resuelta"), null=True, blank=True)

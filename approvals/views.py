@@ -10,7 +10,6 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
@@ -20,6 +19,7 @@ from accounts import selectors as accounts_selectors
 from accounts.models import Designation, Organ
 from core.files import private_file_response
 from core.forms import add_service_errors
+from core.params import int_param, next_param
 
 from . import access, selectors, services
 from .forms import ConfirmClosureForm, DecisionForm, MailboxForm, RegisterAccountForm, RequestFilter, RequestForm
@@ -78,12 +78,7 @@ def _refused(request, req: AccountRequest, action: str):
 
 
 def _next_url(request, fallback: str) -> str:
-    candidate = request.POST.get("next") or ""
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return fallback
+    return next_param(request, fallback)
 
 
 def _request_context(request, req: AccountRequest, *, next_url: str = "") -> dict:
@@ -170,11 +165,9 @@ def dashboard(request):
         "tab_querystring": tab_query.urlencode(),
         "overdue_days": settings.APPROVALS_REMINDER_AFTER_DAYS,
     }
-    selected_id = request.GET.get("ver", "")
-    if selected_id:
-        if not selected_id.isdigit():
-            raise Http404(_("No existe la solicitud o no tiene acceso a ella."))
-        selected = access.get_request_for(user, int(selected_id))
+    selected_id = int_param(request.GET, "ver")
+    if selected_id is not None:
+        selected = access.get_request_for(user, selected_id)
         context.update(_request_context(request, selected), selected_req=selected)
     return render(request, "approvals/dashboard.html", context)
 
@@ -216,8 +209,9 @@ def request_create(request, kind_slug: str):
             "proposed_titular": current.get(Designation.Role.TITULAR),
             "proposed_suplente": current.get(Designation.Role.SUPLENTE),
         }
-    if kind == Kind.CLOSING and request.GET.get("cuenta", "").isdigit():
-        initial["account"] = int(request.GET["cuenta"])
+    account_id = int_param(request.GET, "cuenta")
+    if kind == Kind.CLOSING and account_id is not None:
+        initial["account"] = account_id
     form = _form_for(request, kind=kind, organ=organ, initial=initial)
     if request.method == "POST" and form.is_valid():
         submit = "enviar" in request.POST

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account, User
+from core.validators import validate_multiline_text
 
 
 class Consultation(models.Model):
@@ -47,10 +48,11 @@ class Consultation(models.Model):
         Account, verbose_name=_("cuenta"), on_delete=models.PROTECT, related_name="consultations"
     )
     kind = models.CharField(_("tipo de consulta"), max_length=20, choices=Kind.choices)
-    question = models.TextField(_("pregunta a Comunicación Social"))
+    question = models.TextField(_("pregunta a Comunicación Social"), validators=[validate_multiline_text])
     subject_text = models.TextField(
         _("texto a consultar"),
         help_text=_("El borrador de la publicación o la solicitud de la persona usuaria, tal como la escribió."),
+        validators=[validate_multiline_text],
     )
     source_link = models.URLField(_("enlace al mensaje original"), max_length=500, blank=True)
     requested_by = models.ForeignKey(

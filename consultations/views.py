@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from core.files import private_file_response
 from core.forms import add_service_errors
+from core.params import int_param
 
 from . import access, services
 from .forms import AnswerForm, ConsultationForm, UserNoticeForm
@@ -78,8 +79,9 @@ def consultation_new(request):
         raise PermissionDenied(_("Solo los administradores designados de un órgano consultan a Comunicación Social."))
     accounts = access.accounts_open_to_consult(request.user)
     initial = {}
-    if request.GET.get("cuenta", "").isdigit():
-        initial["account"] = request.GET["cuenta"]
+    account_id = int_param(request.GET, "cuenta")
+    if account_id is not None:
+        initial["account"] = account_id
     form = ConsultationForm(request.POST or None, request.FILES or None, accounts=accounts, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

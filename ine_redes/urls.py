@@ -7,6 +7,11 @@ admin.site.site_header = _("Redes sociales institucionales del INE")
 admin.site.site_title = _("Administración — Redes INE")
 admin.site.index_title = _("Administración del sistema")
 
+handler400 = "core.views.bad_request"
+handler403 = "core.views.permission_denied"
+handler404 = "core.views.page_not_found"
+handler500 = "core.views.server_error"
+
 urlpatterns = [
     path("entrar/", auth_views.LoginView.as_view(), name="login"),
     path("salir/", auth_views.LogoutView.as_view(), name="logout"),

@@ -18,6 +18,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
+from core.validators import strip_control_characters
+
 from . import kinds
 from .models import Notification, NotificationPreference
 from .tasks import deliver_notification_emails
@@ -63,7 +65,9 @@ def notify_many(messages: Iterable[Message]) -> list[int]:
             # Links are to this site's own pages (reverse()); never an outside address.
             raise ValueError(f"Notification links must be site paths, not {message.url!r}")
         seen: set[int] = set()
-        title = message.title[:200]
+        # The title is the e-mail's subject: a line break there would leave the message
+        # undeliverable, whatever a form let through.
+        title = strip_control_characters(str(message.title))[:200]
         for user in message.recipients:
             if user is None or not user.is_active or user.pk in seen:
                 continue

@@ -206,9 +206,13 @@ def test_a_decided_request_opened_on_the_dashboard_offers_no_decision(cncs_clien
     assert 'name="decision"' not in page
 
 
-@pytest.mark.parametrize("ver", ["abc", "999999"])
-def test_opening_a_missing_request_is_404(cncs_client, cast, ver):
-    assert cncs_client.get(DASHBOARD, {"ver": ver}).status_code == 404
+def test_opening_a_missing_request_is_404(cncs_client, cast):
+    assert cncs_client.get(DASHBOARD, {"ver": "999999"}).status_code == 404
+
+
+@pytest.mark.parametrize("ver", ["abc", "²", "-1", "1" * 30])
+def test_a_request_number_that_is_not_one_is_400(cncs_client, cast, ver):
+    assert cncs_client.get(DASHBOARD, {"ver": ver}).status_code == 400
 
 
 def test_a_draft_cannot_be_opened_on_the_dashboard(cncs_client, cast):

@@ -231,9 +231,15 @@ IDENTITY_MATERIAL_MAX_UPLOAD_BYTES = env.int("IDENTITY_MATERIAL_MAX_UPLOAD_BYTES
 # Demo users are only ever created with DEBUG on.
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="demo-ine-2026")
 
+# A refused (403) or missing (404) page is one line in the log, not a traceback; 500s keep theirs.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"client_errors_without_traceback": {"()": "core.logging.DropClientErrorTraceback"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["client_errors_without_traceback"]}},
+    # On the logger too, so Django's own console handler (DEBUG) gets the short record as well.
+    "loggers": {"django.request": {"filters": ["client_errors_without_traceback"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
+# A form sent with an expired token: a Spanish page that says so and offers a way back.
+CSRF_FAILURE_VIEW = "core.views.csrf_failure"
