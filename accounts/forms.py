@@ -5,7 +5,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DateInput, DateTimeInput, StrictFilterMixin
+from core.forms import DateInput, DateTimeInput, StrictFilterMixin, UserInputMixin
 from core.validators import validate_single_line
 
 from .models import Account, Entidad, LogEntry, Network, Organ, User
@@ -47,17 +47,17 @@ class AccountFilter(OrganScopedFilter):
         fields = ["q", "organ", "entidad", "network", "status", "abandoned"]
 
 
-class LogEntryForm(forms.Form):
+class LogEntryForm(UserInputMixin, forms.Form):
     kind = forms.ChoiceField(
         label=_("Tipo"), choices=[c for c in LogEntry.Kind.choices if c[0] != LogEntry.Kind.CORRECTION]
     )
     occurred_at = forms.DateTimeField(label=_("Fecha y hora del hecho"), widget=DateTimeInput(), required=False)
     text = forms.CharField(label=_("Descripción"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
-    link = forms.URLField(label=_("Enlace (opcional)"), required=False, assume_scheme="https")
+    link = forms.URLField(label=_("Enlace (opcional)"), required=False, max_length=500, assume_scheme="https")
     corrects = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
-class OutOfOfficeForm(forms.Form):
+class OutOfOfficeForm(UserInputMixin, forms.Form):
     starts_on = forms.DateField(label=_("Desde"), widget=DateInput())
     ends_on = forms.DateField(label=_("Hasta"), widget=DateInput())
     reason = forms.CharField(label=_("Motivo"), max_length=200)
@@ -78,7 +78,7 @@ class OutOfOfficeForm(forms.Form):
         return data
 
 
-class PasswordRotationForm(forms.Form):
+class PasswordRotationForm(UserInputMixin, forms.Form):
     rotated_at = forms.DateTimeField(label=_("Fecha y hora del cambio"), widget=DateTimeInput(), required=False)
     meets_policy = forms.BooleanField(
         label=_(
@@ -89,7 +89,7 @@ class PasswordRotationForm(forms.Form):
     )
 
 
-class AccountDetailsForm(forms.ModelForm):
+class AccountDetailsForm(UserInputMixin, forms.ModelForm):
     # Declared so an address typed without a scheme is read as https:// (Django 6 default).
     url = forms.URLField(label=_("Dirección"), max_length=300, required=False, assume_scheme="https")
 
@@ -103,7 +103,7 @@ class AccountDetailsForm(forms.ModelForm):
             del self.fields[name]
 
 
-class DesignationForm(forms.Form):
+class DesignationForm(UserInputMixin, forms.Form):
     titular = forms.ModelChoiceField(label=_("Administrador titular"), queryset=User.objects.none())
     suplente = forms.ModelChoiceField(label=_("Administrador suplente"), queryset=User.objects.none())
     oficio_number = forms.CharField(
@@ -121,7 +121,7 @@ class DesignationForm(forms.Form):
         self.fields["suplente"].label_from_instance = label
 
 
-class PublicLookupForm(forms.Form):
+class PublicLookupForm(UserInputMixin, forms.Form):
     q = forms.CharField(
         label=_("Nombre de usuario o dirección de la cuenta"),
         max_length=300,

@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.forms import add_service_errors
+from core.forms import add_service_errors, recovered_initial
 from core.params import int_param
 
 from . import access, selectors, services
@@ -120,9 +120,11 @@ def account_detail(request, pk: int):
         "rotations": account.password_rotations.select_related("rotated_by")[:10],
     }
     if can_operate:
-        context["log_form"] = LogEntryForm(initial={"kind": LogEntry.Kind.PUBLICATION})
-        context["period_form"] = OutOfOfficeForm(monitors=access.organ_administrators(account.organ))
-        context["rotation_form"] = PasswordRotationForm()
+        # One form's text, if the session ended while it was open here; the others ignore it.
+        recovered = recovered_initial(request)
+        context["log_form"] = LogEntryForm(initial={"kind": LogEntry.Kind.PUBLICATION, **recovered})
+        context["period_form"] = OutOfOfficeForm(monitors=access.organ_administrators(account.organ), initial=recovered)
+        context["rotation_form"] = PasswordRotationForm(initial=recovered)
     return render(request, "accounts/account_detail.html", context)
 
 
@@ -199,7 +201,10 @@ def log_entry_add(request, pk: int):
         if corrects_id is not None:
             corrects = get_object_or_404(LogEntry, pk=corrects_id, account=account)
         form = LogEntryForm(
-            initial={"kind": corrects.kind if corrects else LogEntry.Kind.PUBLICATION, "corrects": corrects_id}
+            initial=recovered_initial(
+                request,
+                {"kind": corrects.kind if corrects else LogEntry.Kind.PUBLICATION, "corrects": corrects_id},
+            )
         )
     return render(request, "accounts/log_entry_form.html", {"account": account, "form": form, "corrects": corrects})
 
@@ -208,7 +213,7 @@ def log_entry_add(request, pk: int):
 def out_of_office_add(request, pk: int):
     account = _operated_account(request, pk)
     monitors = access.organ_administrators(account.organ)
-    form = OutOfOfficeForm(request.POST or None, monitors=monitors)
+    form = OutOfOfficeForm(request.POST or None, monitors=monitors, initial=recovered_initial(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.add_out_of_office_period(account_id=account.pk, by=request.user, **form.cleaned_data)
@@ -223,7 +228,7 @@ def out_of_office_add(request, pk: int):
 @login_required
 def password_rotation_add(request, pk: int):
     account = _operated_account(request, pk)
-    form = PasswordRotationForm(request.POST or None)
+    form = PasswordRotationForm(request.POST or None, initial=recovered_initial(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.record_password_rotation(
@@ -244,7 +249,12 @@ def password_rotation_add(request, pk: int):
 def account_edit(request, pk: int):
     account = access.get_account_for(request.user, pk)
     editable = access.require_editable_account_fields(request.user, account)
-    form = AccountDetailsForm(request.POST or None, instance=Account.objects.get(pk=account.pk), editable=editable)
+    form = AccountDetailsForm(
+        request.POST or None,
+        instance=Account.objects.get(pk=account.pk),
+        editable=editable,
+        initial=recovered_initial(request),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.update_account_details(
@@ -282,7 +292,10 @@ def designate(request, pk: int):
     form = DesignationForm(
         request.POST or None,
         staff=selectors.organ_staff_for_designation(organ),
-        initial={"titular": current.get(Designation.Role.TITULAR), "suplente": current.get(Designation.Role.SUPLENTE)},
+        initial=recovered_initial(
+            request,
+            {"titular": current.get(Designation.Role.TITULAR), "suplente": current.get(Designation.Role.SUPLENTE)},
+        ),
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import selectors as accounts_selectors
 from accounts.models import Account, Entidad, Network, Organ, User
-from core.forms import StrictFilterMixin
+from core.forms import KeepsUploadsMixin, StrictFilterMixin, UserInputMixin, kept_token_name
 from core.validators import validate_single_line
 
 from .models import AccountRequest
@@ -24,8 +24,12 @@ def _person_label(user: User) -> str:
     return f"{user} — {user.job_title or ''} ({level})"
 
 
-class RequestForm(forms.ModelForm):
-    """The titular's form for every kind; drafts may be incomplete, sending checks the rest."""
+class RequestForm(KeepsUploadsMixin, UserInputMixin, forms.ModelForm):
+    """The titular's form for every kind; drafts may be incomplete, sending checks the rest.
+
+    The oficio attached to a submission that comes back with an error is kept for the next one."""
+
+    kept_upload_fields = {"oficio": _("Se conserva el oficio adjunto: %(files)s. Puede reemplazarlo.")}
 
     account_url = forms.URLField(
         label=_("Dirección de la cuenta personal"), max_length=300, required=False, assume_scheme="https"
@@ -48,7 +52,7 @@ class RequestForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.kind = kind
         self.instance.organ = organ
-        keep = AccountRequest.FIELDS_BY_KIND[kind] + ["oficio"]
+        keep = AccountRequest.FIELDS_BY_KIND[kind] + ["oficio", kept_token_name("oficio")]
         for name in list(self.fields):
             if name not in keep:
                 del self.fields[name]
@@ -92,7 +96,7 @@ class RequestForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in AccountRequest.FIELDS_BY_KIND[self.instance.kind]}
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(UserInputMixin, forms.Form):
     DECISIONS = [
         ("approve", _("Aprobar")),
         ("return", _("Devolver para cambios")),
@@ -123,7 +127,7 @@ class DecisionForm(forms.Form):
         return data
 
 
-class MailboxForm(forms.Form):
+class MailboxForm(UserInputMixin, forms.Form):
     mailbox = forms.EmailField(label=_("Correo institucional aprovisionado"))
     comment = forms.CharField(label=_("Comentario (opcional)"), required=False, max_length=1000)
 
@@ -135,7 +139,7 @@ class MailboxForm(forms.Form):
         }
 
 
-class RegisterAccountForm(forms.Form):
+class RegisterAccountForm(UserInputMixin, forms.Form):
     handle = forms.CharField(label=_("Nombre de usuario real"), max_length=100, validators=[validate_single_line])
     url = forms.URLField(label=_("Dirección de la cuenta"), max_length=300, assume_scheme="https")
     attention_hours = forms.CharField(
@@ -143,7 +147,7 @@ class RegisterAccountForm(forms.Form):
     )
 
 
-class ConfirmClosureForm(forms.Form):
+class ConfirmClosureForm(UserInputMixin, forms.Form):
     contents_deleted = forms.BooleanField(
         label=_("Se borraron los contenidos de la cuenta."),
         error_messages={"required": _("Confirme que se borraron los contenidos.")},

@@ -18,7 +18,7 @@ from accounts import access as accounts_access
 from accounts import selectors as accounts_selectors
 from accounts.models import Designation, Organ
 from core.files import private_file_response
-from core.forms import add_service_errors
+from core.forms import add_service_errors, recovered_initial
 from core.params import int_param, next_param
 
 from . import access, selectors, services
@@ -95,6 +95,8 @@ def _request_context(request, req: AccountRequest, *, next_url: str = "") -> dic
         "can_confirm_closure": access.can_confirm_closure(user, req),
         "next_url": next_url or request.get_full_path(),
     }
+    # A decision typed on this page before the session ended (the panel fills its comment).
+    context["recovered"] = recovered_initial(request)
     if req.kind == Kind.OPENING and req.status in (Status.APPROVED, Status.MAILBOX_READY, Status.COMPLETED):
         context["designations"] = accounts_selectors.current_designations(req.organ)
     if context["can_record_mailbox"]:
@@ -191,7 +193,8 @@ def _form_for(request, *, kind: str, organ: Organ, instance: AccountRequest | No
         organ=organ,
         accounts=selectors.closable_accounts(organ, request.user),
         instance=instance,
-        initial=initial,
+        initial=recovered_initial(request, initial),
+        owner=request.user,
     )
 
 
@@ -222,6 +225,7 @@ def request_create(request, kind_slug: str):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
+            form.discard_kept_uploads()
             if submit:
                 messages.success(request, _("Solicitud enviada a Comunicación Social."))
             else:
@@ -250,6 +254,7 @@ def request_edit(request, pk: int):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
+            form.discard_kept_uploads()
             messages.success(
                 request, _("Solicitud enviada a Comunicación Social.") if submit else _("Cambios guardados.")
             )

@@ -2,12 +2,14 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account
+from core.forms import KeepsUploadsMixin, UserInputMixin
 
 from .models import Consultation
-from .services import user_notice_text
+from .services import check_attachments, user_notice_text
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -26,7 +28,10 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
-class ConsultationForm(forms.Form):
+class ConsultationForm(KeepsUploadsMixin, UserInputMixin, forms.Form):
+    # Attachments that pass their checks are kept when another field sends the form back.
+    kept_upload_fields = {"attachments": _("Se conservan los anexos: %(files)s. Puede reemplazarlos.")}
+
     account = forms.ModelChoiceField(label=_("Cuenta"), queryset=Account.objects.none())
     kind = forms.ChoiceField(label=_("Tipo de consulta"), choices=Consultation.Kind.choices, widget=forms.RadioSelect)
     question = forms.CharField(
@@ -39,7 +44,10 @@ class ConsultationForm(forms.Form):
         help_text=_("Cópielo tal como se publicaría o como lo escribió la persona usuaria."),
     )
     source_link = forms.URLField(
-        label=_("Enlace al mensaje de la persona usuaria (opcional)"), required=False, assume_scheme="https"
+        label=_("Enlace al mensaje de la persona usuaria (opcional)"),
+        required=False,
+        max_length=500,
+        assume_scheme="https",
     )
     attachments = MultipleFileField(label=_("Anexos (opcional)"), required=False)
 
@@ -53,8 +61,18 @@ class ConsultationForm(forms.Form):
             self.fields["account"].queryset = accounts
         self.fields["account"].label_from_instance = lambda a: f"{a.display_handle or a.name} — {a.network}"
 
+    def clean_attachments(self):
+        # Checked by content here, so only files the service would accept are kept for a resubmission.
+        uploads = self.cleaned_data.get("attachments") or []
+        try:
+            check_attachments(uploads)
+        except ValidationError as exc:
+            messages = exc.message_dict.get("attachments", []) if hasattr(exc, "error_dict") else exc.messages
+            raise ValidationError(messages)
+        return uploads
 
-class AnswerForm(forms.Form):
+
+class AnswerForm(UserInputMixin, forms.Form):
     answer = forms.ChoiceField(label=_("Respuesta"), widget=forms.RadioSelect)
     answer_text = forms.CharField(
         label=_("Texto con los cambios o información proporcionada"),
@@ -69,12 +87,14 @@ class AnswerForm(forms.Form):
         self.fields["answer"].choices = consultation.allowed_answers()
 
 
-class UserNoticeForm(forms.Form):
+class UserNoticeForm(UserInputMixin, forms.Form):
     text = forms.CharField(
         label=_("Texto enviado a la persona usuaria"), widget=forms.Textarea(attrs={"rows": 5}), max_length=5000
     )
-    link = forms.URLField(label=_("Enlace a la respuesta publicada (opcional)"), required=False, assume_scheme="https")
+    link = forms.URLField(
+        label=_("Enlace a la respuesta publicada (opcional)"), required=False, max_length=500, assume_scheme="https"
+    )
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("initial", {"text": user_notice_text()})
+        kwargs["initial"] = {"text": user_notice_text(), **(kwargs.get("initial") or {})}
         super().__init__(*args, **kwargs)

@@ -108,7 +108,7 @@ def user_notice_text() -> str:
 # --- Transitions --------------------------------------------------------------------------
 
 
-def _check_attachments(files: list[UploadedFile]) -> list[tuple[UploadedFile, str]]:
+def check_attachments(files: list[UploadedFile]) -> list[tuple[UploadedFile, str]]:
     if len(files) > settings.CONSULTATION_MAX_ATTACHMENTS:
         raise ValidationError(
             {
@@ -153,7 +153,7 @@ def open_consultation(
     """An administrator asks CNCS; the 48-hour term starts now."""
     if kind not in Consultation.Kind.values:
         raise ValidationError({"kind": _("Elija el tipo de consulta.")})
-    checked = _check_attachments(list(attachments))
+    checked = check_attachments(list(attachments))
     written: list[str] = []
     try:
         with transaction.atomic():

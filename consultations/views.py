@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.files import private_file_response
-from core.forms import add_service_errors
+from core.forms import add_service_errors, recovered_initial
 from core.params import int_param
 
 from . import access, services
@@ -82,7 +82,13 @@ def consultation_new(request):
     account_id = int_param(request.GET, "cuenta")
     if account_id is not None:
         initial["account"] = account_id
-    form = ConsultationForm(request.POST or None, request.FILES or None, accounts=accounts, initial=initial)
+    form = ConsultationForm(
+        request.POST or None,
+        request.FILES or None,
+        accounts=accounts,
+        initial=recovered_initial(request, initial),
+        owner=request.user,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             consultation = services.open_consultation(
@@ -97,6 +103,7 @@ def consultation_new(request):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
+            form.discard_kept_uploads()
             messages.success(
                 request,
                 _("Consulta enviada a Comunicación Social. Plazo de respuesta: %(due)s.")
@@ -120,10 +127,12 @@ def consultation_detail(request, pk: int, answer_form=None, notice_form=None):
         "urgent_hours": settings.CONSULTATION_URGENT_HOURS,
         "hours": settings.CONSULTATION_HOURS,
     }
+    # The answer or the notice typed here before the session ended, if any.
+    recovered = recovered_initial(request)
     if access.can_answer(request.user, consultation):
-        context["answer_form"] = answer_form or AnswerForm(consultation=consultation)
+        context["answer_form"] = answer_form or AnswerForm(consultation=consultation, initial=recovered)
     if access.can_send_user_notice(request.user, consultation):
-        context["notice_form"] = notice_form or UserNoticeForm()
+        context["notice_form"] = notice_form or UserNoticeForm(initial=recovered)
     return render(request, "consultations/consultation_detail.html", context)
 
 

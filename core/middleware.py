@@ -1,0 +1,81 @@
+"""A form posted after the session ended: keep what was typed, sign in, get it back."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import resolve_url
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+
+# Session key: {form page path: {field: [values]}}, read once by core.forms.recovered_initial.
+RECOVERED_INPUT_SESSION_KEY = "recovered_input"
+# Never kept: the CSRF token, anything that looks like a password, and (by construction) files.
+SKIPPED_FIELDS = {"csrfmiddlewaretoken"}
+SECRET_MARKERS = ("password", "contrasena", "contraseña", "secret", "token")
+MAX_KEPT_CHARACTERS = 200_000
+MAX_KEPT_PAGES = 5
+
+
+def kept_fields(post) -> dict[str, list[str]]:
+    """The text a person typed into a posted form, without secrets."""
+    return {
+        name: post.getlist(name)
+        for name in post
+        if name not in SKIPPED_FIELDS and not any(marker in name.lower() for marker in SECRET_MARKERS)
+    }
+
+
+def _is_login_redirect(response) -> bool:
+    """``login_required``'s answer to an anonymous request: to the login page with ``next``."""
+    if response.status_code != 302:
+        return False
+    location = urlsplit(response.get("Location", ""))
+    return location.path == resolve_url(settings.LOGIN_URL) and "next" in parse_qs(location.query)
+
+
+def _form_page(request) -> str:
+    """The page the form was on (it may post to another address that only takes POST)."""
+    referer = request.headers.get("Referer", "")
+    if referer and url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        parts = urlsplit(referer)
+        if parts.path and parts.path != resolve_url(settings.LOGIN_URL):
+            return parts.path + (f"?{parts.query}" if parts.query else "")
+    return request.get_full_path()
+
+
+class ExpiredSessionFormMiddleware:
+    """When a form is posted to a login-required view after the session ended, keep its
+    text fields in the (anonymous) session under the form's page, say what happened, and
+    send the person to sign in and back to that page, where ``recovered_initial`` fills
+    the form once. ``login()`` keeps the session's data, so the text survives it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        anonymous_post = request.method == "POST" and not request.user.is_authenticated
+        response = self.get_response(request)
+        if anonymous_post and _is_login_redirect(response):
+            return self._keep_and_sign_in(request)
+        return response
+
+    def _keep_and_sign_in(self, request):
+        page = _form_page(request)
+        fields = kept_fields(request.POST)
+        if fields and sum(len(v) for values in fields.values() for v in values) <= MAX_KEPT_CHARACTERS:
+            stash = dict(request.session.get(RECOVERED_INPUT_SESSION_KEY) or {})
+            stash.pop(urlsplit(page).path, None)
+            while len(stash) >= MAX_KEPT_PAGES:
+                stash.pop(next(iter(stash)))
+            stash[urlsplit(page).path] = fields
+            request.session[RECOVERED_INPUT_SESSION_KEY] = stash
+            messages.warning(request, _("Su sesión terminó. Entre de nuevo: recuperaremos lo que escribió."))
+        else:
+            messages.warning(request, _("Su sesión terminó. Entre de nuevo y vuelva a enviar el formulario."))
+        return redirect_to_login(page)
