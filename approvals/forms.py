@@ -147,6 +147,10 @@ class RegisterAccountForm(UserInputMixin, forms.Form):
     )
 
 
+class WithdrawForm(UserInputMixin, forms.Form):
+    comment = forms.CharField(label=_("Comentario (opcional)"), required=False, max_length=1000)
+
+
 class ConfirmClosureForm(UserInputMixin, forms.Form):
     contents_deleted = forms.BooleanField(
         label=_("Se borraron los contenidos de la cuenta."),

@@ -22,7 +22,15 @@ from core.forms import add_service_errors, recovered_initial
 from core.params import int_param, next_param
 
 from . import access, selectors, services
-from .forms import ConfirmClosureForm, DecisionForm, MailboxForm, RegisterAccountForm, RequestFilter, RequestForm
+from .forms import (
+    ConfirmClosureForm,
+    DecisionForm,
+    MailboxForm,
+    RegisterAccountForm,
+    RequestFilter,
+    RequestForm,
+    WithdrawForm,
+)
 from .models import AccountRequest
 
 Kind = AccountRequest.Kind
@@ -281,8 +289,12 @@ def request_submit(request, pk: int):
 @require_POST
 def request_withdraw(request, pk: int):
     req = access.get_request_for(request.user, pk)
+    form = WithdrawForm(request.POST)
+    if not form.is_valid():  # an over-long comment is refused with its count, never cut
+        messages.error(request, _form_errors_text(form))
+        return redirect("approvals:detail", pk=req.pk)
     try:
-        services.withdraw_request(request_id=req.pk, by=request.user, comment=request.POST.get("comment", "")[:1000])
+        services.withdraw_request(request_id=req.pk, by=request.user, comment=form.cleaned_data["comment"])
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
     else:

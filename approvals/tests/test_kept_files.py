@@ -165,3 +165,14 @@ def test_stale_kept_copies_are_cleaned_up_by_age(client, cast, private_media, ho
     call_command("clean_kept_uploads")
 
     assert copy.exists() is remains
+
+
+def test_an_over_long_withdrawal_comment_is_refused_with_its_count_not_cut(client, cast):
+    req = factories.opening(cast)
+    client.force_login(cast.titular)
+
+    response = client.post(reverse("approvals:withdraw", args=[req.pk]), {"comment": "z" * 1200}, follow=True)
+
+    req.refresh_from_db()
+    assert req.status == AccountRequest.Status.SUBMITTED
+    assert "El texto tiene 1,200 caracteres; el máximo es 1,000." in response.content.decode()
