@@ -194,6 +194,7 @@ class OutOfOfficePeriodAdmin(ThroughServicesAdmin):
 
     list_display = ["account", "starts_on", "ends_on", "reason", "monitor", "created_by"]
     list_filter = ["starts_on"]
+    ordering = OutOfOfficePeriod.DATE_ORDER
     search_fields = ["account__name", "reason"]
     autocomplete_fields = ["account", "monitor"]
     fields = ["account", "starts_on", "ends_on", "reason", "attention_hours", "monitor", "created_by", "created_at"]

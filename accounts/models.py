@@ -8,6 +8,7 @@ the database would refuse. Every write goes through ``accounts.services``.
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from urllib.parse import unquote, urlsplit
 
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -396,6 +397,16 @@ class Account(models.Model):
     def is_operated(self) -> bool:
         return self.status in self.OPERATED_STATUSES
 
+    @property
+    def existed_since(self) -> datetime:
+        """The earliest moment the account is known to exist; nothing happened to it before.
+
+        ``created_at`` is when it was recorded here: for an account born of a request, before
+        it existed on the network. An account that already existed when it was registered
+        carries its real ``activated_at``, earlier than its record, so the earlier of the two.
+        """
+        return min(filter(None, (self.created_at, self.activated_at)))
+
     # --- Identity: what the public lookup (/verificar/) vouches for -------------------------
 
     @staticmethod
@@ -637,6 +648,9 @@ class OutOfOfficePeriod(models.Model):
     monitor = models.ForeignKey(User, verbose_name=_("quién monitorea"), on_delete=models.PROTECT, related_name="+")
     created_by = models.ForeignKey(User, verbose_name=_("registró"), on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("registrado"), auto_now_add=True)
+
+    # How every list shows periods: by date, the earliest first.
+    DATE_ORDER = ("starts_on", "ends_on", "id")
 
     class Meta:
         ordering = ["-starts_on"]

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from .models import Account, Designation, Network, Organ, User
+from .models import Account, Designation, Network, Organ, OutOfOfficePeriod, User
 
 
 @dataclass
@@ -54,6 +54,14 @@ def coverage_gaps() -> list[CoverageGap]:
 def current_designations(organ: Organ) -> QuerySet[Designation]:
     # "titular" sorts after "suplente"; the titular is shown first.
     return organ.designations.filter(ends_at__isnull=True).select_related("user").order_by("-role")
+
+
+def recent_out_of_office_periods(account: Account, limit: int = 20) -> list[OutOfOfficePeriod]:
+    """The account's latest periods (by start), listed in date order, the earliest first."""
+    latest = account.out_of_office.select_related("monitor").order_by(
+        *(f"-{name}" for name in OutOfOfficePeriod.DATE_ORDER)
+    )[:limit]
+    return list(reversed(latest))
 
 
 def account_counts_by_status(accounts: QuerySet[Account]) -> dict[str, int]:

@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from notifications.services import notify
@@ -298,6 +299,13 @@ def _require_operator(by: User, account: Account) -> None:
     access.require_operator(by, account)
 
 
+def _refuse_before_account_existed(account: Account, moment: datetime, field: str, message: str) -> None:
+    """``message`` names the date refused and takes the account's start as ``%(since)s``."""
+    since = account.existed_since
+    if moment < since:
+        raise ValidationError({field: message % {"since": date_format(timezone.localtime(since), "d/m/Y H:i")}})
+
+
 @transaction.atomic
 def add_log_entry(
     *,
@@ -338,6 +346,12 @@ def add_log_entry(
     entry.full_clean()
     if entry.occurred_at > timezone.now() + timedelta(minutes=5):
         raise ValidationError({"occurred_at": _("La fecha del hecho no puede estar en el futuro.")})
+    _refuse_before_account_existed(
+        account,
+        entry.occurred_at,
+        "occurred_at",
+        _("La fecha del hecho no puede ser anterior a la cuenta, que existe desde el %(since)s."),
+    )
     entry.save()
     Account.objects.filter(pk=account.pk).update(last_activity_at=timezone.now(), flagged_abandoned_at=None)
     return entry
@@ -367,8 +381,43 @@ def add_out_of_office_period(
         created_by=by,
     )
     period.full_clean()
+    _check_out_of_office_dates(account, starts_on, ends_on)
     period.save()
     return period
+
+
+def _check_out_of_office_dates(account: Account, starts_on: date, ends_on: date) -> None:
+    """A period announces an absence to come: it has not ended, is not too long, and does
+    not overlap another of the account's periods. Called with the account row locked, so
+    two people adding periods at once cannot both miss each other's."""
+    if ends_on < timezone.localdate():
+        raise ValidationError({"ends_on": _("El periodo ya terminó: la fecha final no puede estar en el pasado.")})
+    days = (ends_on - starts_on).days + 1
+    if days > settings.OUT_OF_OFFICE_MAX_DAYS:
+        raise ValidationError(
+            {
+                "ends_on": _(
+                    "El periodo dura %(days)s días; el máximo es de %(max)s días (contando el primero y el último)."
+                )
+                % {"days": days, "max": settings.OUT_OF_OFFICE_MAX_DAYS}
+            }
+        )
+    overlapping = (
+        OutOfOfficePeriod.objects.filter(account=account, starts_on__lte=ends_on, ends_on__gte=starts_on)
+        .order_by(*OutOfOfficePeriod.DATE_ORDER)
+        .first()
+    )
+    if overlapping is not None:
+        raise ValidationError(
+            _(
+                "Se traslapa con el periodo del %(starts_on)s al %(ends_on)s ya registrado para esta cuenta. "
+                "Elija otras fechas."
+            )
+            % {
+                "starts_on": date_format(overlapping.starts_on, "d/m/Y"),
+                "ends_on": date_format(overlapping.ends_on, "d/m/Y"),
+            }
+        )
 
 
 def record_password_rotation(
@@ -383,6 +432,12 @@ def record_password_rotation(
     with transaction.atomic():
         account = Account.objects.select_for_update().select_related("organ").get(pk=account_id)
         _require_operator(by, account)
+        _refuse_before_account_existed(
+            account,
+            rotated_at,
+            "rotated_at",
+            _("La fecha del cambio no puede ser anterior a la cuenta, que existe desde el %(since)s."),
+        )
         rotation = PasswordRotation.objects.create(
             account=account, rotated_by=by, rotated_at=rotated_at, meets_policy=True
         )

@@ -50,9 +50,20 @@ def account_list(request):
     )
 
 
+# What makes a cell a formula when a spreadsheet opens the CSV (Excel, LibreOffice, Google
+# Sheets). A value such as "@INEJalisco" is not one: it stays as typed, with no apostrophe.
+_FORMULA_STARTS = ("=", "+", "-", "\t", "\r")
+
+
 def _spreadsheet_safe(text: str) -> str:
-    """Free text a spreadsheet would run as a formula (=, +, -, @) is quoted as text."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    """Quote a cell a spreadsheet would run as a formula, so it is read as text.
+
+    A leading "@" is a formula only when it calls a function (Excel's "@SUM(A1)"); a
+    handle cannot contain "(", so handles are written as they are.
+    """
+    if text.startswith(_FORMULA_STARTS) or (text.startswith("@") and "(" in text):
+        return "'" + text
+    return text
 
 
 def _accounts_csv(accounts):
@@ -114,7 +125,7 @@ def account_detail(request, pk: int):
         "can_edit": bool(access.editable_account_fields(request.user, account)),
         "designations": selectors.current_designations(account.organ),
         "entries": entries,
-        "periods": account.out_of_office.select_related("monitor")[:20],
+        "periods": selectors.recent_out_of_office_periods(account),
         "status_changes": account.status_changes.select_related("changed_by")[:50],
         "history": _history_rows(account),
         "rotations": account.password_rotations.select_related("rotated_by")[:10],

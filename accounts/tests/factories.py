@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import factory
 from django.contrib.auth.models import Group as AuthGroup
 from django.utils import timezone
@@ -85,6 +87,14 @@ class AccountFactory(factory.django.DjangoModelFactory):
     purpose = "Difundir las actividades institucionales del órgano."
     status = Account.Status.ACTIVE
     activated_at = factory.LazyFunction(timezone.now)
+
+
+def active_since(account: Account, moment: datetime) -> Account:
+    """Backdate an account's activation, for tests that record facts of its past: nothing
+    is accepted from before an account existed (``Account.existed_since``)."""
+    Account.objects.filter(pk=account.pk).update(activated_at=moment)
+    account.refresh_from_db()
+    return account
 
 
 def designate(organ: Organ, user: User, role: str) -> Designation:

@@ -31,7 +31,7 @@ from accounts.models import (
 )
 from accounts.services import InvalidTransition
 from accounts.tests.concurrency import run_together
-from accounts.tests.factories import AccountFactory, NetworkFactory, OrganFactory, UserFactory
+from accounts.tests.factories import AccountFactory, NetworkFactory, OrganFactory, UserFactory, active_since
 from notifications.models import Notification
 
 MEXICO = ZoneInfo("America/Mexico_City")
@@ -467,8 +467,8 @@ def _period(cast, **overrides):
     data = {
         "account_id": cast.account.pk,
         "by": cast.admin,
-        "starts_on": date(2026, 12, 18),
-        "ends_on": date(2027, 1, 4),
+        "starts_on": timezone.localdate() + timedelta(days=20),
+        "ends_on": timezone.localdate() + timedelta(days=30),
         "reason": "Periodo vacacional de invierno",
         "attention_hours": "Se responde de 10:00 a 12:00 h",
         "monitor": cast.suplente,
@@ -483,13 +483,14 @@ def test_an_out_of_office_period_is_recorded(cast):
 
 def test_an_out_of_office_period_ending_before_it_starts_is_refused(cast):
     with pytest.raises(ValidationError) as exc:
-        _period(cast, starts_on=date(2026, 12, 18), ends_on=date(2026, 12, 1))
+        _period(cast, starts_on=timezone.localdate() + timedelta(days=20), ends_on=timezone.localdate())
     assert "La fecha final no puede ser anterior a la inicial." in exc.value.messages
     assert OutOfOfficePeriod.objects.count() == 0
 
 
 def test_a_one_day_period_is_fine(cast):
-    assert _period(cast, starts_on=date(2026, 12, 25), ends_on=date(2026, 12, 25)).pk
+    day = timezone.localdate() + timedelta(days=20)
+    assert _period(cast, starts_on=day, ends_on=day).pk
 
 
 @pytest.mark.parametrize("monitor", ["titular", "staff", "other_admin", "cncs"])
@@ -552,6 +553,7 @@ def test_the_database_refuses_a_rotation_without_attestation(cast):
     ],
 )
 def test_the_next_rotation_is_due_two_calendar_months_later(cast, rotated_at, due_on):
+    active_since(cast.account, datetime(2025, 1, 1, tzinfo=MEXICO))
     with time_machine.travel(rotated_at + timedelta(hours=1), tick=False):
         services.record_password_rotation(
             account_id=cast.account.pk, by=cast.admin, rotated_at=rotated_at, meets_policy=True
@@ -571,6 +573,7 @@ def test_a_rotation_writes_a_bitacora_entry(cast):
 
 
 def test_an_older_rotation_recorded_late_does_not_move_the_due_date_back(cast):
+    active_since(cast.account, timezone.now() - timedelta(days=100))
     now = timezone.now()
     services.record_password_rotation(account_id=cast.account.pk, by=cast.admin, meets_policy=True, rotated_at=now)
     due = Account.objects.get(pk=cast.account.pk).password_rotation_due_on

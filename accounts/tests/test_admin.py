@@ -3,12 +3,13 @@ services as the web pages, with the same history, notifications and refusals."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import timedelta
 
 import pytest
 from django.contrib.messages import get_messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts import services
 from accounts.models import Account, Designation, OutOfOfficePeriod
@@ -196,8 +197,8 @@ def test_an_organ_may_be_left_without_titular(cast, superuser):
 def _period(account: Account, monitor) -> dict:
     return {
         "account": account.pk,
-        "starts_on": date(2026, 12, 20),
-        "ends_on": date(2027, 1, 6),
+        "starts_on": timezone.localdate() + timedelta(days=20),
+        "ends_on": timezone.localdate() + timedelta(days=30),
         "reason": "Vacaciones de invierno",
         "attention_hours": "Lunes a viernes de 10 a 14 h",
         "monitor": monitor.pk,

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from accounts import services
 from accounts.models import Account, LogEntry
-from accounts.tests.factories import AccountFactory, UserFactory
+from accounts.tests.factories import AccountFactory, UserFactory, active_since
 
 pytestmark = pytest.mark.django_db
 
@@ -245,6 +245,7 @@ def test_an_entry_updates_last_activity_and_clears_the_abandoned_flag(cast):
 
 
 def test_an_entry_of_an_old_fact_still_counts_as_activity_today(cast):
+    active_since(cast.account, timezone.now() - timedelta(days=30))
     before = timezone.now()
     services.add_log_entry(
         account_id=cast.account.pk,

@@ -5,10 +5,11 @@ it or is seen by it."""
 from __future__ import annotations
 
 import time
-from datetime import date
+from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from accounts import access, services
 from accounts.models import Account, LogEntry, OutOfOfficePeriod
@@ -25,8 +26,8 @@ def add_period(cast):
     return services.add_out_of_office_period(
         account_id=cast.account.pk,
         by=cast.admin,
-        starts_on=date(2026, 12, 18),
-        ends_on=date(2027, 1, 4),
+        starts_on=timezone.localdate() + timedelta(days=20),
+        ends_on=timezone.localdate() + timedelta(days=30),
         reason="Periodo vacacional de invierno",
         attention_hours="Se responde de 10:00 a 12:00 h",
         monitor=cast.suplente,

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounts import rotation, selectors, services
 from accounts.models import Account, Designation, LogEntry, Organ, PasswordReminder, User
-from accounts.tests.factories import AccountFactory
+from accounts.tests.factories import AccountFactory, active_since
 from notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +33,7 @@ def at_8(day: date) -> datetime:
 
 @pytest.fixture
 def due_account(cast) -> Account:
-    Account.objects.filter(pk=cast.account.pk).update(password_rotation_due_on=DUE)
+    Account.objects.filter(pk=cast.account.pk).update(password_rotation_due_on=DUE, activated_at=mx(2025, 1, 1))
     Account.objects.filter(pk=cast.other_account.pk).update(password_rotation_due_on=DUE + timedelta(days=120))
     cast.account.refresh_from_db()
     return cast.account
@@ -82,6 +82,7 @@ def test_daylight_saving_changes_do_not_move_the_due_date(rotated, due):
 
 
 def test_recording_a_rotation_on_december_31_sets_the_due_date_to_february_28(cast):
+    active_since(cast.account, mx(2025, 1, 1))
     with time_machine.travel(mx(2025, 12, 31, 23, 30), tick=False):
         services.record_password_rotation(account_id=cast.account.pk, by=cast.admin, meets_policy=True)
     cast.account.refresh_from_db()
@@ -185,6 +186,7 @@ def test_a_sweep_after_the_due_date_never_says_it_is_due_today(due_account):
 
 
 def test_a_back_dated_rotation_is_reminded_as_overdue_from_its_real_due_date(cast):
+    active_since(cast.account, mx(2025, 1, 1))
     with time_machine.travel(at_8(date(2026, 5, 23)), tick=False):
         services.record_password_rotation(
             account_id=cast.account.pk, by=cast.admin, rotated_at=mx(2026, 3, 20, 10, 0), meets_policy=True

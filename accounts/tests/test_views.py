@@ -104,10 +104,14 @@ def test_a_bad_bitacora_entry_shows_a_spanish_error_and_saves_nothing(admin_clie
 # --- Out-of-office -----------------------------------------------------------------------------
 
 
+def _in_days(days: int) -> str:
+    return (timezone.localdate() + timedelta(days=days)).isoformat()
+
+
 def _period_data(cast, **overrides):
     return {
-        "starts_on": "2026-12-18",
-        "ends_on": "2027-01-04",
+        "starts_on": _in_days(20),
+        "ends_on": _in_days(30),
         "reason": "Periodo vacacional de invierno",
         "attention_hours": "De 10:00 a 12:00 h",
         "monitor": cast.suplente.pk,
@@ -119,7 +123,7 @@ def test_a_valid_out_of_office_period_is_saved(admin_client, cast):
     assert response.status_code == 302
     assert _messages(response) == ["Periodo vacacional o inhábil registrado."]
     period = OutOfOfficePeriod.objects.get()
-    assert (period.monitor, period.created_by, str(period.starts_on)) == (cast.suplente, cast.admin, "2026-12-18")
+    assert (period.monitor, period.created_by, str(period.starts_on)) == (cast.suplente, cast.admin, _in_days(20))
     detail = admin_client.get(reverse("accounts:detail", args=[cast.account.pk])).content.decode()
     assert "De 10:00 a 12:00 h" in detail
 
@@ -127,7 +131,7 @@ def test_a_valid_out_of_office_period_is_saved(admin_client, cast):
 @pytest.mark.parametrize(
     "overrides, field, error",
     [
-        ({"ends_on": "2026-12-01"}, "ends_on", "La fecha final no puede ser anterior a la inicial."),
+        ({"ends_on": "TODAY"}, "ends_on", "La fecha final no puede ser anterior a la inicial."),
         ({"monitor": "OTHER_ADMIN"}, "monitor", "Seleccione una opción válida."),
         ({"monitor": "TITULAR"}, "monitor", "Seleccione una opción válida."),
         ({"starts_on": "31/02/2026"}, "starts_on", "Introduzca una fecha válida."),
@@ -139,7 +143,7 @@ def test_a_valid_out_of_office_period_is_saved(admin_client, cast):
 def test_a_bad_out_of_office_period_shows_a_spanish_error_and_saves_nothing(
     admin_client, cast, overrides, field, error
 ):
-    people = {"OTHER_ADMIN": cast.other_admin.pk, "TITULAR": cast.titular.pk}
+    people = {"OTHER_ADMIN": cast.other_admin.pk, "TITULAR": cast.titular.pk, "TODAY": _in_days(0)}
     overrides = {k: people.get(v, v) for k, v in overrides.items()}
     response = admin_client.post(
         reverse("accounts:period_add", args=[cast.account.pk]), _period_data(cast, **overrides)
@@ -376,7 +380,7 @@ def test_the_csv_has_a_header_and_only_the_visible_accounts(client, cast, catalo
             "",
             "X (Twitter)",
             cast.account.name,
-            "'@INEPrueba",
+            "@INEPrueba",
             "https://x.com/INEPrueba",
             "Activa",
             "Sin solicitar",
@@ -391,7 +395,7 @@ def test_the_csv_has_a_header_and_only_the_visible_accounts(client, cast, catalo
 def test_the_csv_follows_the_filters(client, cast, catalogue):
     client.force_login(cast.cncs)
     rows = _csv(client.get(reverse("accounts:list") + f"?entidad={catalogue.jalisco.pk}&formato=csv"))
-    assert sorted(r[4] for r in rows[1:]) == ["'@INEJalisco", "INE.Jalisco"]
+    assert sorted(r[4] for r in rows[1:]) == ["@INEJalisco", "INE.Jalisco"]
     assert {r[1] for r in rows[1:]} == {"Jalisco"}
 
 
@@ -496,8 +500,28 @@ def test_csv_export_quotes_every_cell_a_spreadsheet_would_run_as_a_formula(clien
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     header, row = rows[0], rows[1]
     assert row[header.index("Nombre")] == '\'=HYPERLINK("http://malo.example","clic")'
-    assert row[header.index("Usuario")] == "'@INEPrueba"
+    assert row[header.index("Usuario")] == "@INEPrueba"
     assert row[header.index("Órgano")] == cast.organ.name
+
+
+@pytest.mark.parametrize(
+    "value, written",
+    [
+        ("=1+1", "'=1+1"),
+        ("+52 33 1234", "'+52 33 1234"),
+        ("-2", "'-2"),
+        ("\t=1+1", "'\t=1+1"),
+        ("\r=1+1", "'\r=1+1"),
+        ("@SUMA(A1:A9)", "'@SUMA(A1:A9)"),
+        ("@INEJalisco", "@INEJalisco"),
+        ("INE.Jalisco", "INE.Jalisco"),
+        ("https://x.com/INEJalisco", "https://x.com/INEJalisco"),
+        ("Lunes a viernes - 9 a 18 h", "Lunes a viernes - 9 a 18 h"),
+        ("", ""),
+    ],
+)
+def test_the_csv_quotes_formulas_only_and_writes_handles_as_they_are(value, written):
+    assert views._spreadsheet_safe(value) == written
 
 
 def test_an_administrator_edits_the_operational_details_only(admin_client, cast):

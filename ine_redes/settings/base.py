@@ -206,6 +206,9 @@ CELERY_BEAT_SCHEDULE = {
 # --- Domain settings --------------------------------------------------------------------
 INSTITUTIONAL_EMAIL_DOMAIN = env("INSTITUTIONAL_EMAIL_DOMAIN", default="ine.mx")
 NOTIFICATION_MAX_EMAIL_ATTEMPTS = env.int("NOTIFICATION_MAX_EMAIL_ATTEMPTS", default=8)
+# Longest out-of-office period (holidays, non-working days) an account may announce, in
+# calendar days counting both ends (accounts.services.add_out_of_office_period).
+OUT_OF_OFFICE_MAX_DAYS = env.int("OUT_OF_OFFICE_MAX_DAYS", default=60)
 # Days without a bitácora entry after which an active account is flagged as possibly
 # abandoned (§7.viii).
 ABANDONED_ACCOUNT_DAYS = env.int("ABANDONED_ACCOUNT_DAYS", default=90)
