@@ -29,7 +29,7 @@ class ApprovalsConfig(AppConfig):
             ("approvals.mailbox_needed", _("Correo institucional por aprovisionar")),
             ("approvals.mailbox_ready", _("Correo institucional listo")),
             ("approvals.account_opened", _("Nueva cuenta institucional")),
-            ("approvals.closing_acknowledged", _("Cierre recibido por Comunicación Social")),
+            ("approvals.closing_acknowledged", _("Acuse de recibo de un cierre")),
             ("approvals.account_closed", _("Cuenta institucional cerrada")),
             ("approvals.publicity_approved", _("Cuenta personal de consejería publicada")),
         ):

@@ -352,6 +352,13 @@ class AccountRequest(models.Model):
             return f"{name} ({self.network})"
         return name
 
+    def status_name(self, status: str) -> str:
+        """A status this request went through, as its timeline names it: CNCS acknowledges
+        a closing, it does not approve it."""
+        if self.kind == self.Kind.CLOSING and status == self.Status.APPROVED:
+            return gettext("Acuse de recibo registrado")
+        return str(self.Status(status).label)
+
     @property
     def status_label(self) -> str:
         # A closing is not "approved": CNCS acknowledges it and the organ cancels it.
@@ -474,3 +481,11 @@ class RequestTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request.folio}: {self.from_status or '—'} → {self.to_status}"
+
+    @property
+    def from_label(self) -> str:
+        return self.request.status_name(self.from_status) if self.from_status else ""
+
+    @property
+    def to_label(self) -> str:
+        return self.request.status_name(self.to_status)

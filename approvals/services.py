@@ -487,9 +487,10 @@ def _acknowledge_closing(req: AccountRequest, by: User) -> None:
     notify(
         [req.requester, *accounts_access.organ_administrators(req.organ)],
         kind="approvals.closing_acknowledged",
-        title=_("Cierre recibido por Comunicación Social: %(subject)s") % {"subject": req.subject},
+        title=_("Acuse de recibo registrado: cierre de %(subject)s") % {"subject": req.subject},
         body=_(
-            "Comunicación Social recibió la solicitud %(folio)s para cerrar %(subject)s.%(comment)s\n"
+            "Comunicación Social registró el acuse de recibo de la solicitud %(folio)s para cerrar "
+            "%(subject)s.%(comment)s\n"
             "Siguiente paso: borre los contenidos de la cuenta, cancélela en la plataforma y confírmelo en la "
             "solicitud; entonces la cuenta quedará cerrada."
         )

@@ -323,7 +323,8 @@ def request_decide(request, pk: int):
                 comment=comment,
                 identity_material=form.cleaned_data["identity_material"],
             )
-            done = _("Solicitud %(folio)s aprobada.")
+            # "Aprobada", or for a closing "Acuse de recibo registrado" (AccountRequest.status_name).
+            done = _("%(status)s: solicitud %(folio)s.")
         elif decision == "return":
             services.return_request(request_id=req.pk, by=request.user, comment=comment)
             done = _("Solicitud %(folio)s devuelta para cambios.")
@@ -333,7 +334,7 @@ def request_decide(request, pk: int):
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
     else:
-        messages.success(request, done % {"folio": req.folio})
+        messages.success(request, done % {"folio": req.folio, "status": req.status_name(Status.APPROVED)})
     return redirect(back)
 
 

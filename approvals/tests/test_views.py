@@ -300,7 +300,7 @@ def test_the_whole_closing_can_be_walked_through_the_pages(client, cast):
     client.post(reverse("approvals:decide", args=[req.pk]), {"decision": "approve"})
 
     client.force_login(cast.suplente)
-    assert "Cierre recibido" in client.get(reverse("notifications:inbox")).content.decode()
+    assert "Acuse de recibo registrado" in client.get(reverse("notifications:inbox")).content.decode()
     client.post(
         reverse("approvals:confirm_closure", args=[req.pk]), {"contents_deleted": "on", "platform_cancelled": "on"}
     )
