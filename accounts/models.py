@@ -385,6 +385,11 @@ class Account(models.Model):
     def __str__(self) -> str:
         return f"{self.display_handle or self.name} ({self.network})"
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # No longer the identity as loaded (see from_db): the next clean checks everything.
+        self._loaded_identity = None
+
     @property
     def display_handle(self) -> str:
         return f"{self.network.handle_prefix}{self.handle}" if self.handle else ""
@@ -427,12 +432,27 @@ class Account(models.Model):
             )
 
     def identity_errors(self) -> dict[str, list[str]]:
-        """Only an official account holds an official handle, and the address leads to the handle.
+        """What is wrong with the identity the public lookup vouches for, by field, in Spanish.
 
-        A closed account holds nothing and is never shown to the public, so it is not checked.
+        An operated account has a handle and an address; each has the network's format; only
+        an official account holds an official handle; the address leads to the handle. A closed
+        account holds nothing and is never shown to the public, so only the format is checked.
         """
         errors: dict[str, list[str]] = {}
-        if not self.network_id or not self.is_live or not self.handle:
+        if self.is_operated:
+            for field in ("handle", "url"):
+                if not getattr(self, field):
+                    errors[field] = [gettext("Una cuenta activa debe tener este dato.")]
+        if not self.network_id:
+            return errors
+        for field, check in (("handle", self.network.validate_handle), ("url", self.network.validate_url)):
+            value = getattr(self, field)
+            if value:
+                try:
+                    check(value)
+                except ValidationError as exc:
+                    errors.setdefault(field, []).extend(exc.messages)
+        if errors or not self.is_live or not self.handle:
             return errors
         if not self.is_official:
             try:
@@ -446,25 +466,40 @@ class Account(models.Model):
                 errors["url"] = exc.messages
         return errors
 
+    # The identity as loaded from the database (``from_db``), so that ``clean`` holds an
+    # account to the identity rule only when its identity changes or it starts to be operated:
+    # an account stored before the rule, or broken by a catalogue change, can still be reported
+    # hacked, closed or given new attention hours (``check_account_identities`` lists them).
+    _IDENTITY_ATTNAMES = ("network_id", "handle", "url")
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        account = super().from_db(db, field_names, values)
+        loaded = dict(zip(field_names, values, strict=True))
+        account._loaded_identity = {name: loaded.get(name) for name in (*cls._IDENTITY_ATTNAMES, "status")}
+        return account
+
+    def refresh_from_db(self, *args, **kwargs):
+        super().refresh_from_db(*args, **kwargs)
+        self._loaded_identity = None
+
+    def identity_is_changing(self) -> bool:
+        """A new account, a changed network, handle or address, or one that starts being operated
+        (which is when the public lookup starts vouching for it)."""
+        loaded = getattr(self, "_loaded_identity", None)
+        if self._state.adding or loaded is None:
+            return True
+        if any(loaded[name] != getattr(self, name) for name in self._IDENTITY_ATTNAMES):
+            return True
+        return self.is_operated and loaded["status"] not in self.OPERATED_STATUSES
+
     def clean(self) -> None:
-        errors: dict[str, list] = {}
         if self.network_id:
             self.handle = self.network.normalize_handle(self.handle)
-            for field, check in (("handle", self.network.validate_handle), ("url", self.network.validate_url)):
-                value = getattr(self, field)
-                if value:
-                    try:
-                        check(value)
-                    except ValidationError as exc:
-                        errors.setdefault(field, []).extend(exc.messages)
-            if not errors:
-                errors.update(self.identity_errors())
-        if self.is_operated:
-            for field in ("handle", "url"):
-                if not getattr(self, field):
-                    errors.setdefault(field, []).append(gettext("Una cuenta activa debe tener este dato."))
-        if errors:
-            raise ValidationError(errors)
+        if self.identity_is_changing():
+            errors = self.identity_errors()
+            if errors:
+                raise ValidationError(errors)
 
 
 class AccountStatusChange(models.Model):

@@ -7,10 +7,15 @@ moving its status, the CNCS identity change and the admin form.
 
 from __future__ import annotations
 
+from io import StringIO
+
 import pytest
 from django.contrib.admin.sites import site
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.test import RequestFactory
+from django.urls import reverse
 
 from accounts import services
 from accounts.models import Account
@@ -207,3 +212,97 @@ def test_the_admin_form_refuses_an_official_handle_and_a_foreign_address(cast):
     assert not form.is_valid()
     assert "reservado" in form.errors["handle"][0]
     assert "no lleva a" in form.errors["url"][0]
+
+
+# --- Accounts stored before the rule: reported, never a lock on unrelated work -------------
+
+
+@pytest.fixture
+def stored_elsewhere(cast):
+    """The standing account, stored (before the rule) with an address that leads elsewhere."""
+    Account.objects.filter(pk=cast.account.pk).update(url="https://x.com/OtraCosa")
+    return cast.account
+
+
+def test_a_hack_on_an_account_stored_with_a_foreign_address_can_be_recorded(cast, stored_elsewhere):
+    services.change_account_status(account_id=cast.account.pk, to_status=Account.Status.COMPROMISED, by=cast.cncs)
+
+    cast.account.refresh_from_db()
+    assert cast.account.status == Account.Status.COMPROMISED
+
+
+def test_an_account_stored_with_an_official_handle_can_be_recovered_and_closed(cast):
+    Account.objects.filter(pk=cast.account.pk).update(
+        handle="INEtelMX", url="https://x.com/INEtelMX", status=Account.Status.COMPROMISED
+    )
+
+    services.change_account_status(account_id=cast.account.pk, to_status=Account.Status.ACTIVE, by=cast.cncs)
+    services.change_account_status(account_id=cast.account.pk, to_status=Account.Status.CLOSED, by=cast.cncs)
+
+    assert list(cast.account.status_changes.values_list("to_status", flat=True)) == ["closed", "active"]
+
+
+def test_an_operator_can_change_the_attention_hours_of_an_account_stored_with_a_foreign_address(cast, stored_elsewhere):
+    services.update_account_details(account_id=cast.account.pk, by=cast.admin, attention_hours="9 a 18 h")
+
+    cast.account.refresh_from_db()
+    assert cast.account.attention_hours == "9 a 18 h"
+
+
+def test_the_account_page_saves_the_attention_hours_of_an_account_stored_with_a_foreign_address(
+    client, cast, stored_elsewhere
+):
+    client.force_login(cast.admin)
+    data = {"name": cast.account.name, "attention_hours": "9 a 18 h", "verification_status": "not_requested"}
+
+    response = client.post(reverse("accounts:edit", args=[cast.account.pk]), data)
+
+    assert response.status_code == 302
+    cast.account.refresh_from_db()
+    assert cast.account.attention_hours == "9 a 18 h"
+
+
+def test_cncs_changing_only_the_address_is_held_to_the_rule(cast, stored_elsewhere):
+    with pytest.raises(ValidationError) as exc:
+        services.update_account_details(account_id=cast.account.pk, by=cast.cncs, url="https://x.com/Tercera")
+
+    assert "no lleva a @INEPrueba" in exc.value.message_dict["url"][0]
+
+
+def test_an_account_that_starts_being_operated_is_held_to_the_rule(cast):
+    Account.objects.filter(pk=cast.account.pk).update(status=Account.Status.APPROVED, url="https://x.com/OtraCosa")
+
+    with pytest.raises(ValidationError) as exc:
+        services.change_account_status(account_id=cast.account.pk, to_status=Account.Status.ACTIVE, by=cast.cncs)
+
+    assert "url" in exc.value.message_dict
+    cast.account.refresh_from_db()
+    assert cast.account.status == Account.Status.APPROVED
+
+
+def test_the_check_lists_every_live_account_that_breaks_the_rule_and_fails(cast, stored_elsewhere, instagram):
+    AccountFactory(  # stored before the rule: factories skip clean()
+        organ=cast.other_organ, network=instagram, handle="inetv", url="https://www.instagram.com/inetv/"
+    )
+    closed = AccountFactory(organ=cast.organ, network=cast.network, handle="Cerrada", status=Account.Status.CLOSED)
+    Account.objects.filter(pk=closed.pk).update(url="https://x.com/OtraMas")
+    out = StringIO()
+
+    with pytest.raises(CommandError) as exc:
+        call_command("check_account_identities", stdout=out)
+
+    assert "2 cuentas no cerradas incumplen la regla de identidad" in str(exc.value)
+    rows = out.getvalue().splitlines()[1:]
+    assert len(rows) == 2
+    foreign = f"{cast.organ}\t{cast.network}\t@INEPrueba\thttps://x.com/OtraCosa\tLa dirección"
+    assert any(row.startswith(foreign) for row in rows)
+    assert any(row.startswith(f"{cast.other_organ}\tInstagram\t@inetv\t") and "reservado" in row for row in rows)
+    assert "OtraMas" not in out.getvalue()
+
+
+def test_the_check_passes_when_every_account_keeps_the_rule(cast):
+    out = StringIO()
+
+    call_command("check_account_identities", stdout=out)
+
+    assert "Todas las cuentas no cerradas cumplen la regla de identidad." in out.getvalue()
