@@ -1,17 +1,17 @@
 """The admin writes through the same services as the web pages, or not at all.
 
-A field whose change is a transition (an account's identity, an organ's titular, a new
-out-of-office period) is saved by calling its service, so the same rules are enforced
-and the same history and notifications are written; every other field a service owns is
-read-only. A service's refusal is shown as an admin error message, in Spanish.
+A field whose change is a transition (an account's identity, an organ's titular, a person's
+organ, level and active status, a new out-of-office period) is saved by calling its service,
+so the same rules are enforced and the same history and notifications are written; every
+other field a service owns is read-only. A service's refusal is shown on the form, in
+Spanish, with what the person typed.
 """
 
 from __future__ import annotations
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseRedirect
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -34,30 +34,51 @@ from .models import (
 
 
 class ServiceRefused(Exception):
-    def __init__(self, messages: list[str]):
-        super().__init__(messages)
-        self.messages = messages
+    def __init__(self, errors: dict[str, list[str]]):
+        super().__init__(errors)
+        self.errors = errors  # by form field, NON_FIELD_ERRORS for the rest
+
+
+def _refused_form(form_class, errors: dict[str, list[str]]):
+    """``form_class`` that is invalid with the service's ``errors``."""
+
+    class RefusedForm(form_class):
+        def clean(self):
+            cleaned_data = super().clean()
+            for field, field_errors in errors.items():
+                self.add_error(field if field in self.fields else None, field_errors)
+            return cleaned_data
+
+    return RefusedForm
 
 
 class ThroughServicesAdmin(admin.ModelAdmin):
-    """``save_model`` calls a service; a refusal undoes the whole save and is shown as an error."""
+    """``save_model`` calls a service; a refusal undoes the whole save, and the form is shown
+    again as the person filled it, with the service's words beside the fields they concern."""
 
     def call_service(self, service, **kwargs):
         try:
             return service(**kwargs)
         except ValidationError as exc:
-            raise ServiceRefused(exc.messages) from exc
+            errors = exc.message_dict if hasattr(exc, "error_dict") else {NON_FIELD_ERRORS: exc.messages}
+            raise ServiceRefused(errors) from exc
         except PermissionDenied as exc:
-            raise ServiceRefused([str(exc)]) from exc
+            raise ServiceRefused({NON_FIELD_ERRORS: [str(exc)]}) from exc
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
             # The exception leaves the admin's transaction, so nothing of the save remains.
             return super().changeform_view(request, object_id, form_url, extra_context)
         except ServiceRefused as refused:
-            for message in refused.messages:
-                self.message_user(request, message, messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
+            # The same request again, its form now invalid with the refusal (get_form): the
+            # admin renders it as any invalid form, with what was typed, and saves nothing.
+            request.service_refusal = refused.errors
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        refusal = getattr(request, "service_refusal", None)
+        return _refused_form(form, refusal) if refusal else form
 
 
 class HistoryAdmin(SimpleHistoryAdmin):
@@ -73,7 +94,7 @@ class HistoryAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(ThroughServicesAdmin, BaseUserAdmin):
     list_display = ["username", "full_name", "email", "organ", "position_level", "is_active"]
     list_filter = ["is_active", "is_staff", "position_level", "groups", "organ__kind"]
     search_fields = ["username", "first_name", "last_name", "email", "organ__name"]
@@ -83,9 +104,34 @@ class UserAdmin(BaseUserAdmin):
         (_("Adscripción"), {"fields": ("email", "first_name", "last_name", "organ", "position_level", "job_title")}),
     )
 
+    # Where a person works, at what level and whether they are active decide their
+    # designations and headship: services.update_staff_assignment keeps those true.
+    STAFF_ASSIGNMENT = ("organ", "position_level", "is_active")
+
     @admin.display(description=_("nombre completo"), ordering="last_name")
     def full_name(self, obj: User) -> str:
         return obj.get_full_name()
+
+    def has_delete_permission(self, request, obj=None):
+        # A person leaves by being deactivated (the service ends their roles); deleting them
+        # would drop an organ's titular with no history (Organ.head is SET_NULL).
+        return False
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            super().save_model(request, obj, form, change)  # a new person holds no role yet
+            return
+        if set(form.changed_data) & set(self.STAFF_ASSIGNMENT):
+            self.call_service(
+                services.update_staff_assignment,
+                user_id=obj.pk,
+                by=request.user,
+                **{name: form.cleaned_data[name] for name in self.STAFF_ASSIGNMENT},
+            )
+        columns = {f.name for f in User._meta.concrete_fields}
+        others = [name for name in form.changed_data if name in columns and name not in self.STAFF_ASSIGNMENT]
+        if others:
+            obj.save(update_fields=others)
 
 
 @admin.register(Entidad)
@@ -122,6 +168,11 @@ class NetworkAdmin(admin.ModelAdmin):
     list_display = ["name", "code", "handle_prefix", "url_hosts", "sort_order", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["name", "code"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # What the public lookup trusts a handle and an address by: changing them for an
+        # existing network is a change to the code and catalogue (load_catalogue), not an edit.
+        return ["code", "handle_prefix", "handle_pattern", "url_hosts"] if obj is not None else []
 
 
 class StatusChangeInline(admin.TabularInline):

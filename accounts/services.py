@@ -13,6 +13,7 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -290,6 +291,97 @@ def set_organ_head(*, organ_id: int, head: User | None, by: User) -> Organ:
             url=reverse("accounts:organ", args=[organ.pk]),
         )
     return organ
+
+
+def update_staff_assignment(
+    *, user_id: int, by: User, organ: Organ | None, position_level: str, is_active: bool
+) -> User:
+    """Change a person's organ, position level or active status, and what hangs on them.
+
+    A designation and a headship count only while the person is active and belongs to the
+    organ, so leaving it (or being deactivated) ends them here, with who and when, the organ's
+    history and the notifications of any change of administrators or titular, instead of
+    silently. A level a current designation does not allow (§5.1) is refused: the organ's
+    titular designates someone else first.
+    """
+    with transaction.atomic():
+        person = User.objects.select_for_update().get(pk=user_id)
+        # Staff assignments are institutional data kept by the system's administration.
+        if not (by.is_authenticated and by.is_superuser):
+            raise PermissionDenied(
+                _("Solo la administración del sistema cambia la adscripción, el nivel o la vigencia de una persona.")
+            )
+        wanted = {"organ_id": organ.pk if organ else None, "position_level": position_level, "is_active": is_active}
+        changed = [field for field, value in wanted.items() if getattr(person, field) != value]
+        if not changed:
+            return person
+        # Organs before designations, in the order designate_administrators and set_organ_head
+        # take them, so a designation made meanwhile in the person's organs is seen below.
+        current = Designation.objects.filter(user=person, ends_at__isnull=True)
+        organ_ids = {person.organ_id, *current.values_list("organ_id", flat=True)} - {None}
+        locked = list(Organ.objects.select_for_update().filter(Q(pk__in=organ_ids) | Q(head=person)).order_by("pk"))
+        headed = next((o for o in locked if o.head_id == person.pk), None)
+        designations = list(current.select_for_update().select_related("organ").order_by("organ_id", "role"))
+
+        for field, value in wanted.items():
+            setattr(person, field, value)
+        stays_in = person.organ_id if person.is_active else None  # where the person keeps any role
+        errors = []
+        for designation in designations:
+            if designation.organ_id != stays_in:
+                continue
+            try:
+                Designation.check_eligible(designation.organ, designation.role, person)
+            except ValidationError as exc:
+                errors.extend(
+                    _(
+                        "%(reason)s Antes de cambiar su nivel, la persona titular de %(organ)s debe designar a "
+                        "otra persona como %(role)s."
+                    )
+                    % {"reason": message, "organ": designation.organ, "role": designation.get_role_display().lower()}
+                    for message in exc.messages
+                )
+        if errors:
+            raise ValidationError({"position_level": errors})
+        person.save(update_fields=changed)
+
+        now = timezone.now()
+        ended = [d for d in designations if d.organ_id != stays_in]
+        for designation in ended:
+            designation.ends_at, designation.ended_by = now, by
+            designation._history_user = by
+            designation.save(update_fields=["ends_at", "ended_by"])
+        if headed is not None and headed.pk != stays_in:
+            set_organ_head(organ_id=headed.pk, head=None, by=by)
+
+        for designation in ended:
+            left = Organ.objects.select_related("head").get(pk=designation.organ_id)
+            if not person.is_active:
+                reason = _("ya no está activa en el sistema")
+            else:
+                reason = _("ya no pertenece a %(organ)s (ahora: %(new)s)") % {
+                    "organ": left,
+                    "new": organ or _("ningún órgano"),
+                }
+            notify(
+                [*access.cncs_users(), *access.committee_users(), person, left.head],
+                kind="designation.changed",
+                title=_("Cambio de administradores: %(organ)s") % {"organ": left},
+                body=_(
+                    "%(by)s registró que %(person)s %(reason)s.\n%(line)s\n"
+                    "La persona titular de %(organ)s debe designar a quien la sustituya."
+                )
+                % {
+                    "by": by,
+                    "person": person,
+                    "reason": reason,
+                    "organ": left,
+                    "line": _("Concluye: %(person)s como %(role)s")
+                    % {"person": person, "role": designation.get_role_display().lower()},
+                },
+                url=reverse("accounts:organ", args=[left.pk]),
+            )
+    return person
 
 
 # --- Bitácora, out-of-office, passwords ------------------------------------------------------

@@ -3,16 +3,16 @@ services as the web pages, with the same history, notifications and refusals."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
-from django.contrib.messages import get_messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import MultiWidget
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts import services
-from accounts.models import Account, Designation, OutOfOfficePeriod
+from accounts.models import Account, Designation, Network, OutOfOfficePeriod, PositionLevel
 from accounts.tests.factories import UserFactory
 from notifications.models import Notification
 
@@ -30,8 +30,11 @@ def root(client, superuser):
     return client
 
 
-def _messages(response) -> list[str]:
-    return [str(m) for m in get_messages(response.wsgi_request)]
+def _refusals(response, field: str | None = None) -> list[str]:
+    """The errors of the admin form shown again after a service refused (``field``'s, or all)."""
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    return errors.get(field, []) if field else [message for messages in errors.values() for message in messages]
 
 
 def _value(value):
@@ -39,14 +42,24 @@ def _value(value):
         return ""
     if isinstance(value, bool):
         return "on" if value else ""
+    if isinstance(value, time):
+        return value.strftime("%H:%M:%S")
     return getattr(value, "pk", value)
+
+
+def _field_data(form, name: str) -> dict:
+    """What a field's widget posts, in each of its parts for a split date and time."""
+    value, widget = form[name].value(), form.fields[name].widget
+    if isinstance(widget, MultiWidget):
+        return {f"{name}_{i}": _value(part) for i, part in enumerate(widget.decompress(value))}
+    return {name: _value(value)}
 
 
 def _form_data(client, page: str, **changes) -> dict:
     """What the admin's change form would post back unchanged, plus ``changes``."""
     context = client.get(page).context
     form = context["adminform"].form
-    data = {name: _value(form[name].value()) for name in form.fields}
+    data = {key: value for name in form.fields for key, value in _field_data(form, name).items()}
     for inline in context["inline_admin_formsets"]:
         formset = inline.formset
         data.update({f"{formset.prefix}-{k}": v for k, v in formset.management_form.initial.items()})
@@ -97,8 +110,8 @@ def test_a_closed_accounts_identity_cannot_be_changed_in_the_admin(root, cast):
     url = _change_url(cast.account)
     assert not root.get(url).context["adminform"].form.fields
     data = _form_data(root, url, handle="Reutilizada", url="https://x.com/Reutilizada")
-    response = root.post(url, data, follow=True)
-    assert "No puede editar los datos de esta cuenta." in _messages(response)
+    response = root.post(url, data)
+    assert "No puede editar los datos de esta cuenta." in _refusals(response)
     cast.account.refresh_from_db()
     assert cast.account.handle == "INEPrueba"
 
@@ -142,12 +155,19 @@ def test_changing_an_organs_titular_in_the_admin_is_recorded_and_notified(root, 
 
 def test_a_titular_from_another_organ_is_refused_in_spanish_and_nothing_is_saved(root, cast):
     url = _change_url(cast.organ)
-    response = root.post(url, _form_data(root, url, head=cast.other_admin.pk, name="Nombre cambiado"), follow=True)
-    assert response.status_code == 200
-    assert any("no pertenece a" in m for m in _messages(response))
+    response = root.post(url, _form_data(root, url, head=cast.other_admin.pk, name="Nombre cambiado"))
+    assert any("no pertenece a" in m for m in _refusals(response, "head"))
     cast.organ.refresh_from_db()
     assert (cast.organ.head, cast.organ.name) == (cast.titular, "Junta Local Ejecutiva de prueba")
     assert not Notification.objects.filter(kind="organ.head_changed").exists()
+
+
+def test_a_refusal_shows_the_form_again_with_what_was_typed(root, cast):
+    url = _change_url(cast.organ)
+    response = root.post(url, _form_data(root, url, head=cast.other_admin.pk, name="Nombre cambiado"))
+    form = response.context["adminform"].form
+    assert (form["name"].value(), str(form["head"].value())) == ("Nombre cambiado", str(cast.other_admin.pk))
+    assert "Nombre cambiado" in response.content.decode()
 
 
 def test_a_new_organ_gets_its_titular_afterwards_through_the_service(root):
@@ -206,10 +226,8 @@ def _period(account: Account, monitor) -> dict:
 
 
 def test_a_superuser_who_does_not_operate_the_account_cannot_add_a_period(root, cast):
-    response = root.post(
-        reverse("admin:accounts_outofofficeperiod_add"), _period(cast.account, cast.admin), follow=True
-    )
-    assert "Solo los administradores designados del órgano operan esta cuenta." in _messages(response)
+    response = root.post(reverse("admin:accounts_outofofficeperiod_add"), _period(cast.account, cast.admin))
+    assert "Solo los administradores designados del órgano operan esta cuenta." in _refusals(response)
     assert not OutOfOfficePeriod.objects.exists()
 
 
@@ -227,10 +245,8 @@ def test_the_admin_keeps_the_monitor_rule(client, cast):
     cast.admin.is_superuser = cast.admin.is_staff = True
     cast.admin.save()
     client.force_login(cast.admin)
-    response = client.post(
-        reverse("admin:accounts_outofofficeperiod_add"), _period(cast.account, cast.staff), follow=True
-    )
-    assert "Quien monitorea debe ser administrador designado del órgano." in _messages(response)
+    response = client.post(reverse("admin:accounts_outofofficeperiod_add"), _period(cast.account, cast.staff))
+    assert _refusals(response, "monitor") == ["Quien monitorea debe ser administrador designado del órgano."]
     assert not OutOfOfficePeriod.objects.exists()
 
 
@@ -247,3 +263,87 @@ def test_a_period_is_a_record_once_added(root, cast):
     assert root.post(delete, {"post": "yes"}).status_code == 403
     period.refresh_from_db()
     assert period.reason == "Vacaciones de invierno"
+
+
+# --- People: services.update_staff_assignment --------------------------------------------------
+
+
+def test_moving_an_organs_titular_in_the_admin_ends_the_headship_with_history_and_notice(root, cast, superuser):
+    url = _change_url(cast.titular)
+    response = root.post(url, _form_data(root, url, organ=cast.other_organ.pk))
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    cast.organ.refresh_from_db()
+    assert cast.organ.head is None
+    latest = cast.organ.history.first()
+    assert (latest.head_id, latest.history_user) == (None, superuser)
+    told = set(Notification.objects.filter(kind="organ.head_changed").values_list("recipient__username", flat=True))
+    assert told == {"cncs", "presidente", "secretario", "titular"}
+
+
+def test_moving_an_administrator_in_the_admin_ends_the_designation(root, cast, superuser):
+    url = _change_url(cast.admin)
+    response = root.post(url, _form_data(root, url, organ=cast.other_organ.pk))
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    designation = Designation.objects.get(user=cast.admin)
+    assert (designation.ends_at is not None, designation.ended_by) == (True, superuser)
+    assert Notification.objects.filter(kind="designation.changed", recipient=cast.cncs).exists()
+
+
+def test_deactivating_in_the_admin_ends_the_headship_and_the_designation(root, cast, superuser):
+    Designation.objects.filter(user=cast.admin).delete()
+    Designation.objects.create(organ=cast.organ, user=cast.titular, role=Designation.Role.TITULAR)
+    url = _change_url(cast.titular)
+    data = _form_data(root, url)
+    del data["is_active"]  # an unticked box is not posted
+    response = root.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    cast.organ.refresh_from_db()
+    assert cast.organ.head is None
+    assert Designation.objects.get(user=cast.titular).ends_at is not None
+    assert {"designation.changed", "organ.head_changed"} <= set(Notification.objects.values_list("kind", flat=True))
+
+
+def test_lowering_a_titular_administrator_in_the_admin_is_refused_in_spanish_and_nothing_changes(root, cast):
+    url = _change_url(cast.admin)
+    data = _form_data(root, url, position_level=PositionLevel.OPERATIVO, job_title="Otro cargo")
+    response = root.post(url, data)
+    [refusal] = _refusals(response, "position_level")
+    assert "debe designar a otra persona como administrador titular" in refusal
+    assert response.context["adminform"].form["job_title"].value() == "Otro cargo"
+    cast.admin.refresh_from_db()
+    assert (cast.admin.position_level, cast.admin.job_title) == (PositionLevel.MANDO_MEDIO, "Servidor público")
+    assert Designation.objects.get(user=cast.admin).ends_at is None
+    assert not Notification.objects.exists()
+
+
+def test_a_persons_other_fields_are_saved_as_before(root, cast):
+    url = _change_url(cast.staff)
+    response = root.post(url, _form_data(root, url, job_title="Jefe de departamento"))
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    cast.staff.refresh_from_db()
+    assert cast.staff.job_title == "Jefe de departamento"
+    assert not Notification.objects.exists()
+
+
+def test_a_person_is_deactivated_not_deleted_in_the_admin(root, cast):
+    assert root.post(reverse("admin:accounts_user_delete", args=[cast.titular.pk]), {"post": "yes"}).status_code == 403
+    cast.organ.refresh_from_db()
+    assert cast.organ.head == cast.titular
+
+
+# --- Networks: what the public lookup trusts ---------------------------------------------------
+
+
+def test_a_networks_identity_fields_are_read_only_once_it_exists(root, cast):
+    url = _change_url(cast.network)
+    form = root.get(url).context["adminform"].form
+    assert not {"code", "handle_prefix", "handle_pattern", "url_hosts"} & set(form.fields)
+    response = root.post(url, {**_form_data(root, url), "url_hosts": "ejemplo.mx", "code": "otra"})
+    assert response.status_code == 302
+    network = Network.objects.get(pk=cast.network.pk)
+    assert (network.code, network.url_hosts) == ("x", "x.com,twitter.com")
+
+
+def test_a_new_network_is_added_with_its_identity_fields(root):
+    form = root.get(reverse("admin:accounts_network_add")).context["adminform"].form
+    assert {"code", "handle_prefix", "handle_pattern", "url_hosts"} <= set(form.fields)
