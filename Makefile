@@ -3,6 +3,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The port `make run` serves on (`PORT=8001 make run`); the links in e-mails follow it.
+PORT ?= 8000
 
 .PHONY: run test install migrate lint format clean
 
@@ -23,8 +25,10 @@ migrate: install
 
 run: migrate
 	$(BIN)/python manage.py load_demo
-	@echo "Abra http://127.0.0.1:8000 — Ctrl-C detiene el servidor, el worker y beat."
-	$(BIN)/honcho -f Procfile.dev start
+	@echo "Abra http://127.0.0.1:$(PORT) — Ctrl-C detiene el servidor, el worker y beat."
+	@# honcho gives each process its own PORT (web PORT, worker PORT+100, …): the worker that
+	@# sends the e-mails is told the web server's address instead.
+	SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}" $(BIN)/honcho -f Procfile.dev start --port $(PORT)
 
 lint: install
 	$(BIN)/ruff check .

@@ -145,7 +145,9 @@ else:
     # Embedded broker: kombu's filesystem transport, so a laptop needs no Redis.
     _broker_dir = VAR_DIR / "celery" / "broker"
     _broker_dir.mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_URL = "filesystem://"
+    # The host is ignored by this transport, but kombu logs "No hostname was supplied" for
+    # every connection made from a URL without one.
+    CELERY_BROKER_URL = "filesystem://localhost//"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir),
         "data_folder_out": str(_broker_dir),
@@ -154,6 +156,9 @@ else:
         "control_folder": str(VAR_DIR / "celery" / "control"),
     }
 CELERY_TASK_IGNORE_RESULT = True
+# What a task prints (the console e-mail backend prints each e-mail) is logged as INFO, not
+# as the WARNING celery gives redirected output by default.
+CELERY_WORKER_REDIRECT_STDOUTS_LEVEL = "INFO"
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
