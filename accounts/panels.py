@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.panels import NavLink, Panel
 
-from . import access, selectors
+from . import access, rotation, selectors
 from .models import Account
 
 
@@ -22,6 +23,11 @@ def overview_panel(request: HttpRequest) -> Panel:
         "own_organs": own_organs,
         "own_accounts": visible.filter(organ__in=own_organs).select_related("organ", "network"),
     }
+    today = timezone.localdate()
+    for account in context["own_accounts"]:
+        if account.status in Account.OPERATED_STATUSES:
+            account.rotation_state = rotation.rotation_state(account.password_rotation_due_on, today)
+            account.countdown = rotation.countdown(account.password_rotation_due_on, today)
     if access.sees_all_accounts(user):
         context["status_counts"] = [
             (Account.Status(s).label, s, n) for s, n in selectors.account_counts_by_status(visible).items()

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from core.forms import add_service_errors, recovered_initial
 from core.params import int_param
 
-from . import access, selectors, services
+from . import access, rotation, selectors, services
 from .forms import (
     AccountDetailsForm,
     AccountFilter,
@@ -130,6 +130,10 @@ def account_detail(request, pk: int):
         "history": _history_rows(account),
         "rotations": account.password_rotations.select_related("rotated_by")[:10],
     }
+    if account.status in Account.OPERATED_STATUSES:
+        today = timezone.localdate()
+        context["rotation_state"] = rotation.rotation_state(account.password_rotation_due_on, today)
+        context["rotation_countdown"] = rotation.countdown(account.password_rotation_due_on, today)
     if can_operate:
         # One form's text, if the session ended while it was open here; the others ignore it.
         recovered = recovered_initial(request)

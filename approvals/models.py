@@ -375,6 +375,13 @@ class AccountRequest(models.Model):
             return None
         return ((now or timezone.now()) - self.submitted_at).days
 
+    @property
+    def review_due_at(self) -> datetime | None:
+        """When a request in review becomes overdue (the same limit as ``overdue_q``)."""
+        if self.status != self.Status.SUBMITTED or self.submitted_at is None:
+            return None
+        return self.submitted_at + timedelta(days=settings.APPROVALS_REMINDER_AFTER_DAYS)
+
     # --- Validation of the values given --------------------------------------------------------
     # Only the request's own values; what depends on other rows' current state (a handle
     # taken, an account no longer active) is checked by the services.

@@ -6,7 +6,10 @@ user, so nothing here can widen what a person sees.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from django.db.models import Count, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from accounts import access as accounts_access
 from accounts.models import Account, Organ, User
@@ -57,3 +60,108 @@ def organ_requests_in_progress(user: User) -> QuerySet[AccountRequest]:
             organ_id__in=accounts_access.organ_ids_of(user), status__in=AccountRequest.OPEN_STATUSES
         )
     ).order_by("-updated_at", "-pk")
+
+
+# --- Where a request stands: its steps, read from the one transition table ---------------------
+
+# The ways out of the straight path (back to the organ, refused, given up); every other step
+# with a destination moves the request forward.
+_OFF_PATH = frozenset({Status.RETURNED, Status.REJECTED, Status.WITHDRAWN})
+# Not in the table because they depend on the kind: how each step reads on a progress bar.
+_STEP_LABELS = {
+    Status.DRAFT: _("Solicitud del órgano"),
+    Status.SUBMITTED: _("Revisión de Comunicación Social"),
+    Status.APPROVED: {
+        AccountRequest.Kind.OPENING: _("Aprobada"),
+        AccountRequest.Kind.CLOSING: _("Acuse de recibo"),
+        AccountRequest.Kind.PUBLICITY: _("Aprobada y publicada"),
+    },
+    Status.MAILBOX_READY: _("Correo institucional"),
+    Status.COMPLETED: {
+        AccountRequest.Kind.OPENING: _("Cuenta registrada y activa"),
+        AccountRequest.Kind.CLOSING: _("Cuenta cerrada"),
+    },
+}
+
+
+class ProgressStep(NamedTuple):
+    status: str
+    label: str
+    state: str  # "done", "current", "todo", or "stopped" (rejected / withdrawn)
+    note: str = ""  # the current step's own status when it is off the path (returned)
+
+
+class NextActor(NamedTuple):
+    actor: str
+    label: str
+    actions: list[str]
+
+
+class Progress(NamedTuple):
+    steps: list[ProgressStep]
+    next_actors: list[NextActor]
+
+
+def _forward(status: str, kind: str) -> str | None:
+    for step in AccountRequest.TRANSITIONS[status].values():
+        if kind in step.kinds and step.to_status is not None and step.to_status not in _OFF_PATH:
+            return step.to_status
+    return None
+
+
+def request_path(kind: str) -> list[str]:
+    """The statuses a request of this kind goes through when nothing goes wrong."""
+    path = [Status.DRAFT]
+    while (following := _forward(path[-1], kind)) is not None:
+        path.append(following)
+    return path
+
+
+def _step_label(status: str, kind: str) -> str:
+    label = _STEP_LABELS.get(status, Status(status).label)
+    return str(label.get(kind, Status(status).label) if isinstance(label, dict) else label)
+
+
+def request_progress(req: AccountRequest) -> Progress:
+    """The request's steps with the current one marked, and who acts next (and how)."""
+    path = request_path(req.kind)
+    status = req.status
+    if status in path:
+        current, stopped = path.index(status), False
+    elif status == Status.COMPLETED:
+        # A publicity approval completes at once (services.approve_request): the last step.
+        current, stopped = len(path) - 1, False
+    elif (following := _forward(status, req.kind)) is not None:
+        # Returned: back before the step it leads to again.
+        current, stopped = path.index(following) - 1, False
+    else:
+        # Rejected or withdrawn: the furthest step it could have been left from.
+        reached = path.index(Status.SUBMITTED) if req.submitted_at else 0
+        sources = [
+            path.index(s)
+            for s, steps in AccountRequest.TRANSITIONS.items()
+            if s in path and any(st.to_status == status and req.kind in st.kinds for st in steps.values())
+        ]
+        current, stopped = max([i for i in sources if i <= reached] or [0]), True
+
+    steps = []
+    for i, s in enumerate(path[: current + 1] if stopped else path):
+        state = "done" if i < current or (i == current and (stopped or status == Status.COMPLETED)) else "todo"
+        note = ""
+        if i == current and not stopped:
+            state = "current"
+            note = "" if status in path or status == Status.COMPLETED else str(Status(status).label)
+        steps.append(ProgressStep(s, _step_label(s, req.kind), state, note))
+    if stopped:
+        steps.append(ProgressStep(status, str(Status(status).label), "stopped"))
+    return Progress(steps, next_actors(req))
+
+
+def next_actors(req: AccountRequest) -> list[NextActor]:
+    """Who moves the request on from where it is, each with what they may do (edits and
+    withdrawals are not what the request waits for)."""
+    by_actor: dict[str, list[str]] = {}
+    for action, step in AccountRequest.TRANSITIONS[req.status].items():
+        if req.kind in step.kinds and step.to_status not in (None, Status.WITHDRAWN):
+            by_actor.setdefault(step.actor, []).append(str(AccountRequest.Action(action).label))
+    return [NextActor(actor, str(AccountRequest.Actor(actor).label), actions) for actor, actions in by_actor.items()]

@@ -102,6 +102,7 @@ def _request_context(request, req: AccountRequest, *, next_url: str = "") -> dic
         "can_register": access.can_register_account(user, req),
         "can_confirm_closure": access.can_confirm_closure(user, req),
         "next_url": next_url or request.get_full_path(),
+        "progress": selectors.request_progress(req),
     }
     # A decision typed on this page before the session ended (the panel fills its comment).
     context["recovered"] = recovered_initial(request)

@@ -60,7 +60,9 @@ def test_the_request_page_marks_an_overdue_request(client, cast, rows, name, sho
 
     page = client.get(reverse("approvals:detail", args=[rows[name].pk])).content.decode()
 
-    assert ("espera vencida" in page) == shown
+    # The review deadline's badge: "vencida hace N días" only past the one overdue limit.
+    assert ('<span class="status status-overdue"' in page) == shown
+    assert ("vencida " in page) == shown
 
 
 def test_the_dashboard_filter_and_the_home_panel_count_the_same_requests(client, cast, rows):
