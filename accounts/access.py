@@ -213,6 +213,19 @@ def require_change_organ_head(user: User) -> None:
         raise PermissionDenied(_("Solo la administración del sistema registra a la persona titular de un órgano."))
 
 
+def can_change_staff_assignment(user: User) -> bool:
+    """A person's organ, level and active status are institutional data kept by the system's
+    administration, like who heads an organ."""
+    return can_change_organ_head(user)
+
+
+def require_change_staff_assignment(user: User) -> None:
+    if not can_change_staff_assignment(user):
+        raise PermissionDenied(
+            _("Solo la administración del sistema cambia la adscripción, el nivel o la vigencia de una persona.")
+        )
+
+
 def can_see_coverage(user: User) -> bool:
     return user.is_authenticated and (user.is_superuser or is_cncs(user) or is_committee(user))
 

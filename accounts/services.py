@@ -177,6 +177,13 @@ def flag_abandoned_accounts(now: datetime | None = None) -> int:
 # --- Administrators -------------------------------------------------------------------
 
 
+def _locked_people(*people: User) -> tuple[User, ...]:
+    """Lock these people's rows in primary-key order (two writers never deadlock) and return
+    them fresh from the database, in the order given."""
+    locked = {u.pk: u for u in User.objects.select_for_update().filter(pk__in=[p.pk for p in people]).order_by("pk")}
+    return tuple(locked[p.pk] for p in people)
+
+
 def designate_administrators(
     *, organ_id: int, by: User, titular: User, suplente: User, oficio_number: str = ""
 ) -> list[Designation]:
@@ -185,11 +192,14 @@ def designate_administrators(
     A replaced designation is ended, never deleted. CNCS and the Comité's Presidente and
     Secretario Técnico are notified of every change.
     """
+    if titular.pk == suplente.pk:
+        raise ValidationError(_("La misma persona no puede ser administradora titular y suplente."))
     with transaction.atomic():
+        # The people first, then the organ (the order update_staff_assignment takes them), and
+        # their rows as they are now: one moved or deactivated meanwhile is not designated.
+        titular, suplente = _locked_people(titular, suplente)
         organ = Organ.objects.select_for_update().get(pk=organ_id)
         access.require_designate(by, organ)
-        if titular.pk == suplente.pk:
-            raise ValidationError(_("La misma persona no puede ser administradora titular y suplente."))
         wanted = {Designation.Role.TITULAR: titular, Designation.Role.SUPLENTE: suplente}
         errors: dict[str, list[str]] = {}
         for role, user in wanted.items():
@@ -257,6 +267,9 @@ def set_organ_head(*, organ_id: int, head: User | None, by: User) -> Organ:
     people are told, like a change of administrators.
     """
     with transaction.atomic():
+        if head is not None:
+            # The person before the organ, as everywhere: their organ and status as they are now.
+            (head,) = _locked_people(head)
         organ = Organ.objects.select_for_update(of=("self",)).select_related("head").get(pk=organ_id)
         access.require_change_organ_head(by)
         if organ.head_id == (head.pk if head else None):
@@ -306,11 +319,7 @@ def update_staff_assignment(
     """
     with transaction.atomic():
         person = User.objects.select_for_update().get(pk=user_id)
-        # Staff assignments are institutional data kept by the system's administration.
-        if not (by.is_authenticated and by.is_superuser):
-            raise PermissionDenied(
-                _("Solo la administración del sistema cambia la adscripción, el nivel o la vigencia de una persona.")
-            )
+        access.require_change_staff_assignment(by)
         wanted = {"organ_id": organ.pk if organ else None, "position_level": position_level, "is_active": is_active}
         changed = [field for field, value in wanted.items() if getattr(person, field) != value]
         if not changed:

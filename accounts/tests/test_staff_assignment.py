@@ -120,3 +120,32 @@ def test_only_the_system_administration_changes_a_persons_assignment(cast):
 
     cast.admin.refresh_from_db()
     assert cast.admin.organ == cast.organ
+
+
+# --- The services read people as they are now, not as a form loaded them -------------------
+
+
+def test_a_person_moved_after_the_form_was_loaded_is_not_designated(cast, root):
+    from accounts.models import User
+
+    as_the_form_saw_them = User.objects.get(pk=cast.staff.pk)
+    _assign(cast.staff, root, organ=cast.other_organ)
+
+    with pytest.raises(ValidationError):
+        services.designate_administrators(
+            organ_id=cast.organ.pk, by=cast.titular, titular=cast.admin, suplente=as_the_form_saw_them
+        )
+    assert not Designation.objects.filter(user=cast.staff, ends_at__isnull=True).exists()
+
+
+def test_a_person_deactivated_after_the_form_was_loaded_is_not_made_titular(cast, root):
+    from accounts.models import User
+
+    as_the_form_saw_them = User.objects.get(pk=cast.staff.pk)
+    _assign(cast.staff, root, is_active=False)
+    cast.organ.refresh_from_db()
+
+    with pytest.raises(ValidationError):
+        services.set_organ_head(organ_id=cast.organ.pk, by=root, head=as_the_form_saw_them)
+    cast.organ.refresh_from_db()
+    assert cast.organ.head == cast.titular
