@@ -5,4 +5,6 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"nav_links": nav_links(request)}
+    links = nav_links(request)
+    # Shown on the folded menu's button, so a phone shows there is something new.
+    return {"nav_links": links, "nav_badge_total": sum(link.badge for link in links)}

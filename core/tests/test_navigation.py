@@ -101,3 +101,13 @@ def test_home_panels_and_links_skip_what_returns_none(rf, cast, monkeypatch):
     request.user = cast.admin
     assert [p.template for p in home_panels(request)] == ["x.html"]
     assert [link.label for link in nav_links(request)] == ["B"]
+
+
+def test_the_folded_menu_button_shows_the_unread_count(client, cast):
+    from notifications.services import notify
+
+    notify([cast.admin], kind="designation.changed", title="Aviso", body="Cuerpo.")
+    client.force_login(cast.admin)
+    response = client.get(reverse("core:home"))
+    assert response.context["nav_badge_total"] == 1
+    assert 'aria-controls="menu">Menú <span class="badge"' in response.content.decode()
