@@ -1,12 +1,14 @@
 """The standing cast every test can use, and the service markers.
 
-Tests marked ``postgres`` or ``redis`` need the real service. On a laptop without it they
-are skipped; with REQUIRE_SERVICES=1 (set by .ci/run) a missing service fails the test,
-so CI can never pass by skipping them.
+Tests marked ``postgres`` or ``redis`` need the real service, and ``browser`` Debian's
+chromium (driven by Playwright). On a laptop without it they are skipped; with
+REQUIRE_SERVICES=1 (set by .ci/run) a missing service fails the test, so CI can never pass
+by skipping them.
 """
 
 from __future__ import annotations
 
+import os
 from types import SimpleNamespace
 
 import pytest
@@ -33,11 +35,26 @@ def redis_available() -> bool:
         return False
 
 
+# The browser tests drive the system's chromium (apt-get install chromium), never a
+# downloaded one.
+CHROMIUM = "/usr/bin/chromium"
+
+
+def browser_available() -> bool:
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        return False
+    return os.access(CHROMIUM, os.X_OK)
+
+
 def _missing_service(item) -> str | None:
     if item.get_closest_marker("postgres") and connection.vendor != "postgresql":
         return "necesita PostgreSQL (DATABASE_URL=postgres://…)"
     if item.get_closest_marker("redis") and not redis_available():
         return "necesita Redis (REDIS_URL=redis://…)"
+    if item.get_closest_marker("browser") and not browser_available():
+        return f"necesita Chromium en {CHROMIUM} y Playwright (requirements.txt)"
     return None
 
 
