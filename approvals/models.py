@@ -422,6 +422,9 @@ class AccountRequest(models.Model):
         if self.account_url:
             try:
                 network.validate_url(self.account_url)
+                if self.proposed_handle:
+                    # Caught at filing, not at CNCS's approval: the address must lead to the handle.
+                    network.validate_profile_url(self.account_url, self.proposed_handle)
             except ValidationError as exc:
                 yield "account_url", exc.messages[0]
 

@@ -1,7 +1,7 @@
 """Consejero personal-account publicity (§7.vi): only a consejero files it."""
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from accounts.models import Account
 from accounts.selectors import find_public_accounts
@@ -19,6 +19,14 @@ def test_a_consejero_files_a_publicity_request(cast):
 
     assert req.status == Status.SUBMITTED
     assert req.organ == cast.consejero_office
+
+
+def test_an_address_that_does_not_lead_to_the_handle_is_refused_when_filed_not_at_approval(cast):
+    with pytest.raises(ValidationError) as exc:
+        factories.publicity(cast, account_url="https://x.com/OtraPersona")
+
+    assert "no lleva a @Consejera01" in exc.value.message_dict["account_url"][0]
+    assert not AccountRequest.objects.exists()
 
 
 @pytest.mark.parametrize("who", ["titular", "admin", "cncs", "unicom", "president", "outsider"])
