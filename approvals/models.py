@@ -184,13 +184,13 @@ class AccountRequest(models.Model):
     WITHDRAWABLE_STATUSES = _statuses_allowing(Action.WITHDRAW)
     # Statuses only reached through a decision or an action by someone: a CNCS decision
     # arriving after one of these is told who got there first.
-    RESOLVED_STATUSES = (
-        Status.RETURNED,
-        Status.REJECTED,
-        Status.APPROVED,
-        Status.MAILBOX_READY,
-        Status.COMPLETED,
-        Status.WITHDRAWN,
+    RESOLVED_STATUSES = tuple(
+        dict.fromkeys(
+            step.to_status
+            for steps in REQUEST_TRANSITIONS.values()
+            for action, step in steps.items()
+            if action != Action.SUBMIT and step.to_status
+        )
     )
     # What the titular fills in for each kind (the rest is set by the workflow).
     FIELDS_BY_KIND = {

@@ -194,3 +194,14 @@ def test_a_draft_can_be_withdrawn_without_ever_being_sent(cast):
     req.refresh_from_db()
     assert (req.status, req.submitted_at) == (Status.WITHDRAWN, None)
     assert req.transitions.last().from_status == Status.DRAFT
+
+
+def test_the_resolved_statuses_are_every_status_reached_by_a_step_other_than_sending():
+    assert set(AccountRequest.RESOLVED_STATUSES) == {
+        Status.RETURNED,
+        Status.REJECTED,
+        Status.APPROVED,
+        Status.MAILBOX_READY,
+        Status.COMPLETED,
+        Status.WITHDRAWN,
+    }
