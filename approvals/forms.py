@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import selectors as accounts_selectors
 from accounts.models import Account, Entidad, Network, Organ, User
-from core.forms import KeepsUploadsMixin, StrictFilterMixin, UserInputMixin, kept_token_name
+from core.forms import FileInput, KeepsUploadsMixin, StrictFilterMixin, UserInputMixin, kept_token_name
 from core.validators import validate_single_line
 
 from .models import AccountRequest
@@ -37,7 +37,7 @@ class RequestForm(KeepsUploadsMixin, UserInputMixin, forms.ModelForm):
     oficio = forms.FileField(
         label=_("Oficio firmado (PDF)"),
         required=False,
-        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
+        widget=FileInput(attrs={"accept": "application/pdf,.pdf"}),
     )
 
     class Meta:
@@ -107,6 +107,7 @@ class DecisionForm(UserInputMixin, forms.Form):
     identity_material = forms.FileField(
         label=_("Material de identidad gráfica (opcional)"),
         required=False,
+        widget=FileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg,.zip"}),
         help_text=_("PDF, PNG, JPEG o ZIP."),
     )
 

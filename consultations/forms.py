@@ -6,14 +6,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account
-from core.forms import KeepsUploadsMixin, UserInputMixin
+from core.forms import KeepsUploadsMixin, MultipleFileInput, UserInputMixin
 
 from .models import Consultation
 from .services import check_attachments, user_notice_text
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
 
 
 class MultipleFileField(forms.FileField):

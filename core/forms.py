@@ -203,3 +203,14 @@ def recovered_initial(request, initial: dict | None = None) -> dict:
     )
     initial.update({name: values[0] if len(values) == 1 else values for name, values in fields.items()})
     return initial
+
+
+class FileInput(forms.FileInput):
+    """A file input whose button and "no file chosen" text are ours, in Spanish: the
+    browser draws its own in the language it was installed in ("Choose File")."""
+
+    template_name = "core/widgets/file_input.html"
+
+
+class MultipleFileInput(FileInput):
+    allow_multiple_selected = True

@@ -226,3 +226,16 @@ def test_an_ordinary_logout_is_not_taken_for_an_expired_session(client, cast):
     response = client.post(reverse("logout"), follow=True)
 
     assert "Su sesión terminó" not in response.content.decode()
+
+
+def test_file_inputs_carry_our_spanish_button_and_empty_text(client, cast):
+    client.force_login(cast.titular)
+    body = client.get(reverse("approvals:create", args=["apertura"])).content.decode()
+    assert 'class="file-input-button"' in body and "Elegir archivo" in body and "Ningún archivo elegido" in body
+
+
+def test_several_files_say_so_in_the_plural():
+    from core.forms import MultipleFileInput
+
+    html = MultipleFileInput().render("anexos", None, attrs={"id": "id_anexos"})
+    assert "multiple" in html and "Elegir archivos" in html
