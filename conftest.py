@@ -66,6 +66,13 @@ def pytest_runtest_setup(item):
         pytest.skip(missing)
 
 
+@pytest.fixture(autouse=True)
+def private_media(settings, tmp_path):
+    """Uploads (oficios, attachments, kept copies) go to a throw-away MEDIA_ROOT, never to var/private."""
+    settings.MEDIA_ROOT = tmp_path / "private"
+    return settings.MEDIA_ROOT
+
+
 @pytest.fixture
 def cast(db):
     """An organ with its titular and two administrators, a second organ (the outsider),
