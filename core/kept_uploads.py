@@ -6,7 +6,7 @@ private media storage (never served by any URL) and the form carries a signed to
 names it, its original name and the person it belongs to. On the next submission the form
 reads the file back from the token; once the form succeeds the copy is deleted, and a
 copy nobody came back for is removed after ``KEPT_UPLOAD_MAX_AGE``
-(``manage.py clean_kept_uploads``, and on every new copy).
+(the daily beat task ``core.tasks.clean_kept_uploads``, or ``manage.py clean_kept_uploads``).
 """
 
 from __future__ import annotations
@@ -42,7 +42,6 @@ class KeptUpload:
 
 def keep(upload: File) -> KeptUpload:
     """Copy a validated upload to the private kept area."""
-    sweep_stale()
     key = secrets.token_hex(16)
     upload.seek(0)
     saved = default_storage.save(f"{KEPT_DIR}/{key}", upload)

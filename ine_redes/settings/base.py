@@ -202,6 +202,10 @@ CELERY_BEAT_SCHEDULE = {
     },
     # One e-mail a day per person with the notifications they take as a digest; claimed
     # per person and day, so a repeated run sends nothing twice.
+    "clean-kept-uploads": {
+        "task": "core.tasks.clean_kept_uploads",
+        "schedule": crontab(hour=3, minute=30),
+    },
     "notification-daily-digests": {
         "task": "notifications.tasks.send_notification_digests",
         "schedule": crontab(hour=8, minute=0),
