@@ -18,6 +18,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("solicitudes/", include("approvals.urls")),
     path("consultas/", include("consultations.urls")),
+    path("incidentes/", include("incidents.urls")),
     path("notificaciones/", include("notifications.urls")),
     path("", include("core.urls")),
     path("", include("accounts.urls")),

@@ -200,6 +200,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.tasks.send_password_reminders",
         "schedule": crontab(minute=15, hour="8-20"),
     },
+    # Hacks with no progress re-notify CNCS and UNICOM once per INCIDENT_STALE_HOURS;
+    # each incident is claimed by moving its next_reminder_at, so a repeated run sends nothing.
+    "incidents-stale-reminders": {
+        "task": "incidents.tasks.send_stale_incident_reminders",
+        "schedule": 300.0,
+    },
     # One e-mail a day per person with the notifications they take as a digest; claimed
     # per person and day, so a repeated run sends nothing twice.
     "clean-kept-uploads": {
@@ -228,6 +234,8 @@ CONSULTATION_HOURS = env.int("CONSULTATION_HOURS", default=48)
 CONSULTATION_REMINDERS_HOURS_LEFT = env.list("CONSULTATION_REMINDERS_HOURS_LEFT", cast=int, default=[24, 4])
 # The CNCS queue highlights consultations with less than this many hours left.
 CONSULTATION_URGENT_HOURS = env.int("CONSULTATION_URGENT_HOURS", default=4)
+# An unresolved hack with no progress for this many hours re-notifies CNCS and UNICOM.
+INCIDENT_STALE_HOURS = env.int("INCIDENT_STALE_HOURS", default=4)
 CONSULTATION_MAX_ATTACHMENTS = env.int("CONSULTATION_MAX_ATTACHMENTS", default=5)
 CONSULTATION_MAX_ATTACHMENT_MB = env.int("CONSULTATION_MAX_ATTACHMENT_MB", default=10)
 # Password rotation (every two months): a reminder this many days before the due date,

@@ -138,6 +138,7 @@ def test_the_page_shows_every_kind_grouped_with_the_role_defaults(client, cast):
         "Cuentas institucionales",
         "Solicitudes de cuentas",
         "Consultas a Comunicación Social",
+        "Incidentes",
     }
     body = response.content.decode()
     assert "Consulta vencida sin respuesta" in body
