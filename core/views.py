@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from .middleware import form_page, kept_fields, last_user_id, stash_input
 from .panels import home_panels
 
 
@@ -52,7 +53,9 @@ def _reason(exception) -> str:
 
 
 def _error_page(request, template: str, status: int, reason: str = ""):
-    return render(request, template, {"reason": reason, "back_url": _back_url(request)}, status=status)
+    response = render(request, template, {"reason": reason, "back_url": _back_url(request)}, status=status)
+    response.ine_error_page = True  # core.errors leaves it as it is
+    return response
 
 
 def bad_request(request, exception=None):
@@ -73,10 +76,25 @@ def server_error(request):
     """The 500 page uses no database: a minimal layout, rendered without context processors
     (the navigation and the user's name both query it, and the database may be the cause)."""
     template = loader.get_template("500.html")
-    return HttpResponseServerError(template.render({"home_url": reverse("core:home"), "back_url": _back_url(request)}))
+    response = HttpResponseServerError(
+        template.render({"home_url": reverse("core:home"), "back_url": _back_url(request)})
+    )
+    response.ine_error_page = True
+    return response
 
 
 def csrf_failure(request, reason: str = ""):
     """A form sent with a missing or stale CSRF token: in practice a page left open too
     long, or a session that ended. Django logs ``reason`` itself; the page does not show it."""
-    return _error_page(request, "csrf_failure.html", 403)
+    kept = False
+    if request.method == "POST":
+        # A page left open while its session ended (or another tab signed in again): keep
+        # the text for that page, for the same person, as after an expired session.
+        owner = request.user.pk if request.user.is_authenticated else last_user_id(request)
+        kept = stash_input(request, form_page(request), kept_fields(request.POST), owner)
+    return render(
+        request,
+        "csrf_failure.html",
+        {"reason": "", "back_url": _back_url(request), "kept": kept},
+        status=403,
+    )

@@ -63,6 +63,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # With DEBUG on (make run): the Spanish error pages instead of Django's technical ones.
+    "core.errors.DebugErrorPagesMiddleware",
     # After auth and messages: keeps a form posted after the session ended (core/middleware.py).
     "core.middleware.ExpiredSessionFormMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -265,3 +267,6 @@ LOGGING = {
 }
 # A form sent with an expired token: a Spanish page that says so and offers a way back.
 CSRF_FAILURE_VIEW = "core.views.csrf_failure"
+# Django's technical error pages (English, with a traceback) instead of the Spanish ones
+# while DEBUG is on; for a developer chasing a bug.
+TECHNICAL_ERROR_PAGES = env.bool("TECHNICAL_ERROR_PAGES", default=False)
