@@ -19,6 +19,7 @@ from accounts import selectors as accounts_selectors
 from accounts.models import Designation, Organ
 from core.files import private_file_response
 from core.forms import add_service_errors, recovered_initial
+from core.middleware import kept_fields, stash_input
 from core.params import int_param, next_param
 
 from . import access, selectors, services
@@ -314,6 +315,7 @@ def request_decide(request, pk: int):
     form = DecisionForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, _form_errors_text(form))
+        _keep_decision_text(request, back)
         return redirect(back)
     decision, comment = form.cleaned_data["decision"], form.cleaned_data["comment"]
     try:
@@ -334,9 +336,15 @@ def request_decide(request, pk: int):
             done = _("Solicitud %(folio)s rechazada.")
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
+        _keep_decision_text(request, back)
     else:
         messages.success(request, done % {"folio": req.folio, "status": req.status_name(Status.APPROVED)})
     return redirect(back)
+
+
+def _keep_decision_text(request, page: str) -> None:
+    """A refused decision goes back to the page it came from: with the comment typed."""
+    stash_input(request, page, kept_fields(request.POST), request.user.pk)
 
 
 # --- After approval: UNICOM's mailbox, the organ's registration and closing -----------------------

@@ -196,8 +196,11 @@ def recovered_initial(request, initial: dict | None = None) -> dict:
     if not stash or request.path not in stash:
         return initial
     stash = dict(stash)
-    fields = stash.pop(request.path)
+    entry = stash.pop(request.path)
     request.session[RECOVERED_INPUT_SESSION_KEY] = stash
+    if not isinstance(entry, dict) or entry.get("owner") != request.user.pk:
+        return initial  # typed by someone else on this browser: never shown to another person
+    fields = entry["fields"]
     messages.info(
         request, _("Recuperamos lo que escribió antes de que su sesión terminara; revíselo y envíe de nuevo.")
     )

@@ -9,6 +9,8 @@ import inspect
 
 import pytest
 from django import forms
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from accounts.models import LogEntry
@@ -151,7 +153,15 @@ def test_the_account_address_is_taken_without_https(client, cast):
 # --- A session that ended while the form was open -------------------------------------------
 
 
+def session_ended(client, user):
+    """``user`` used this browser signed in, then the session ended (the cookie outlives it)."""
+    client.force_login(user)
+    client.get(reverse("core:home"))
+    del client.cookies[settings.SESSION_COOKIE_NAME]
+
+
 def test_a_form_sent_after_the_session_ended_goes_to_sign_in_with_a_plain_message(client, cast):
+    session_ended(client, cast.admin)
     response = client.post(log_url(cast), log_post(text="Lo que escribí con cuidado."), follow=True)
 
     assert response.redirect_chain[0][0] == f"{reverse('login')}?next={log_url(cast)}"
@@ -159,6 +169,7 @@ def test_a_form_sent_after_the_session_ended_goes_to_sign_in_with_a_plain_messag
 
 
 def test_after_signing_in_the_form_comes_back_filled_once(client, cast):
+    session_ended(client, cast.admin)
     client.post(log_url(cast), log_post(text="Lo que escribí con cuidado.", link="x.com/a"))
     client.force_login(cast.admin)
 
@@ -174,6 +185,7 @@ def test_after_signing_in_the_form_comes_back_filled_once(client, cast):
 def test_signing_in_through_the_login_page_keeps_what_was_typed(client, cast):
     cast.admin.set_password("clave-de-prueba-2026")
     cast.admin.save()
+    session_ended(client, cast.admin)
     client.post(log_url(cast), log_post(text="Texto antes de entrar."))
 
     response = client.post(
@@ -188,6 +200,7 @@ def test_signing_in_through_the_login_page_keeps_what_was_typed(client, cast):
 def test_the_form_is_refilled_on_the_page_it_was_on(client, cast):
     """The bitácora form on the account's page posts elsewhere; the person comes back to that page."""
     detail = reverse("accounts:detail", args=[cast.account.pk])
+    session_ended(client, cast.admin)
 
     response = client.post(log_url(cast), log_post(text="Desde la ficha."), HTTP_REFERER=f"http://testserver{detail}")
     client.force_login(cast.admin)
@@ -197,9 +210,10 @@ def test_the_form_is_refilled_on_the_page_it_was_on(client, cast):
 
 
 def test_passwords_and_the_csrf_token_are_never_kept(client, cast):
+    session_ended(client, cast.admin)
     client.post(log_url(cast), {**log_post(), "csrfmiddlewaretoken": "abc", "new_password1": "secreta"})
 
-    kept = client.session[RECOVERED_INPUT_SESSION_KEY][log_url(cast)]
+    kept = client.session[RECOVERED_INPUT_SESSION_KEY][log_url(cast)]["fields"]
     assert "csrfmiddlewaretoken" not in kept
     assert "new_password1" not in kept
     assert kept["text"] == [log_post()["text"]]
@@ -210,6 +224,7 @@ def test_a_decision_comment_comes_back_on_the_request_page(client, cast):
 
     req = factories.opening(cast)
     detail = reverse("approvals:detail", args=[req.pk])
+    session_ended(client, cast.cncs)
     client.post(
         reverse("approvals:decide", args=[req.pk]),
         {"decision": "return", "comment": "Falta el propósito detallado."},
@@ -218,6 +233,60 @@ def test_a_decision_comment_comes_back_on_the_request_page(client, cast):
     client.force_login(cast.cncs)
 
     assert "Falta el propósito detallado." in client.get(detail).content.decode()
+
+
+def test_someone_else_signing_in_on_the_same_browser_does_not_get_the_text(client, cast):
+    session_ended(client, cast.admin)
+    client.post(log_url(cast), log_post(text="Lo que escribió la otra persona."))
+    client.force_login(cast.suplente)
+
+    response = client.get(log_url(cast))
+
+    assert response.context["form"].initial.get("text", "") == ""
+    assert "Lo que escribió la otra persona." not in response.content.decode()
+
+
+def test_nothing_is_kept_for_a_browser_nobody_signed_in_on(client, cast):
+    response = client.post(log_url(cast), log_post(text="Anónimo."), follow=True)
+
+    assert RECOVERED_INPUT_SESSION_KEY not in client.session
+    assert "Entre de nuevo y vuelva a enviar el formulario." in response.content.decode()
+
+
+def test_a_refused_decision_keeps_its_comment_on_the_page_it_came_from(client, cast):
+    from approvals.tests import factories
+
+    req = factories.opening(cast)
+    detail = reverse("approvals:detail", args=[req.pk])
+    client.force_login(cast.cncs)
+    client.post(
+        reverse("approvals:decide", args=[req.pk]),
+        {
+            "decision": "approve",
+            "comment": "Aprobada; usen el manual de identidad 2026.",
+            "identity_material": SimpleUploadedFile("logo.png", b"esto no es una imagen"),
+            "next": detail,
+        },
+    )
+
+    req.refresh_from_db()
+    assert req.status == req.Status.SUBMITTED  # the bad file refused the decision
+    assert "Aprobada; usen el manual de identidad 2026.</textarea>" in client.get(detail).content.decode()
+
+
+def test_a_form_refused_for_its_expired_token_is_kept_for_its_author(cast):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(cast.admin)
+    detail = reverse("accounts:detail", args=[cast.account.pk])
+    response = browser.post(
+        log_url(cast), log_post(text="Escrito en otra pestaña."), HTTP_REFERER=f"http://testserver{detail}"
+    )
+
+    assert response.status_code == 403
+    assert "Guardamos lo que escribió" in response.content.decode()
+    assert browser.get(detail).context["log_form"].initial["text"] == "Escrito en otra pestaña."
 
 
 def test_an_ordinary_logout_is_not_taken_for_an_expired_session(client, cast):
