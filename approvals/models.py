@@ -148,9 +148,15 @@ OPEN_REQUEST_STATUSES = tuple(status for status, steps in REQUEST_TRANSITIONS.it
 # --- Overdue: the one definition ----------------------------------------------------------------
 
 
+def review_term() -> timedelta:
+    """How long Comunicación Social has to decide a request before it is overdue."""
+    return timedelta(days=settings.APPROVALS_REMINDER_AFTER_DAYS)
+
+
 def overdue_before(now: datetime | None = None) -> datetime:
-    """Requests sent before this moment have waited longer than the configured limit."""
-    return (now or timezone.now()) - timedelta(days=settings.APPROVALS_REMINDER_AFTER_DAYS)
+    """Requests sent before this moment have waited longer than the review term: overdue
+    exactly when ``now`` is past their ``review_due_at``."""
+    return (now or timezone.now()) - review_term()
 
 
 def overdue_q(now: datetime | None = None) -> Q:
@@ -380,7 +386,7 @@ class AccountRequest(models.Model):
         """When a request in review becomes overdue (the same limit as ``overdue_q``)."""
         if self.status != self.Status.SUBMITTED or self.submitted_at is None:
             return None
-        return self.submitted_at + timedelta(days=settings.APPROVALS_REMINDER_AFTER_DAYS)
+        return self.submitted_at + review_term()
 
     # --- Validation of the values given --------------------------------------------------------
     # Only the request's own values; what depends on other rows' current state (a handle

@@ -73,3 +73,15 @@ def test_the_dashboard_filter_and_the_home_panel_count_the_same_requests(client,
 
     assert rows["late"].folio in filtered and rows["on_time"].folio not in filtered
     assert '<div class="stat">1</div><div class="stat-label">con espera vencida' in home
+
+
+def test_the_due_date_shown_and_the_overdue_rule_agree_at_the_boundary(cast):
+    import time_machine
+
+    from approvals.tests import factories
+
+    req = factories.opening(cast)
+    due = AccountRequest.objects.get(pk=req.pk).review_due_at
+    for moment, overdue in ((due, False), (due + timedelta(seconds=1), True)):
+        with time_machine.travel(moment, tick=False):
+            assert AccountRequest.objects.overdue().filter(pk=req.pk).exists() is overdue
