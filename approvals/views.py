@@ -86,10 +86,6 @@ def _refused(request, req: AccountRequest, action: str):
     return None
 
 
-def _next_url(request, fallback: str) -> str:
-    return next_param(request, fallback)
-
-
 def _request_context(request, req: AccountRequest, *, next_url: str = "") -> dict:
     """Everything the request panel shows, and the actions this person may take on it."""
     user = request.user
@@ -311,7 +307,7 @@ def request_withdraw(request, pk: int):
 @require_POST
 def request_decide(request, pk: int):
     req = access.get_request_for(request.user, pk)
-    back = _next_url(request, reverse("approvals:detail", args=[req.pk]))
+    back = next_param(request, reverse("approvals:detail", args=[req.pk]))
     form = DecisionForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, _form_errors_text(form))

@@ -14,8 +14,9 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core import signing
 from django.shortcuts import resolve_url
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+
+from .params import site_path
 
 # Session key: {form page path: {field: [values]}}, read once by core.forms.recovered_initial.
 RECOVERED_INPUT_SESSION_KEY = "recovered_input"
@@ -72,13 +73,9 @@ def _is_login_redirect(response) -> bool:
 
 def form_page(request) -> str:
     """The page the form was on (it may post to another address that only takes POST)."""
-    referer = request.headers.get("Referer", "")
-    if referer and url_has_allowed_host_and_scheme(
-        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        parts = urlsplit(referer)
-        if parts.path and parts.path != resolve_url(settings.LOGIN_URL):
-            return parts.path + (f"?{parts.query}" if parts.query else "")
+    path = site_path(request, request.headers.get("Referer", ""))
+    if path and urlsplit(path).path != resolve_url(settings.LOGIN_URL):
+        return path
     return request.get_full_path()
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from urllib.parse import urlsplit
 
 from django.core.exceptions import BadRequest
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -38,18 +39,28 @@ def int_param(params: Mapping[str, str], name: str, *, minimum: int | None = 1) 
     return value
 
 
+def site_path(request, url: str) -> str | None:
+    """``url`` as a path (with its query) when it leads to this site, else None: the one
+    check behind ``next``, the error pages' way back and the page a kept form returns to."""
+    if (
+        not url
+        or len(url) > 2000
+        or any(ord(ch) < 32 or ord(ch) == 127 for ch in url)
+        or not url_has_allowed_host_and_scheme(
+            url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+    ):
+        return None
+    parts = urlsplit(url)
+    if not parts.path.startswith("/") or parts.path.startswith("//"):
+        return None
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
 def next_param(request, fallback: str, *, name: str = "next") -> str:
     """Where to go back to: the ``next`` POST or GET value when it is a path on this site,
     else ``fallback``. Never passed to ``reverse()``: a view name is not accepted."""
     candidate = request.POST.get(name) or request.GET.get(name) or ""
-    if (
-        candidate.startswith("/")
-        and not candidate.startswith("//")
-        and not any(ord(ch) < 32 or ord(ch) == 127 for ch in candidate)
-        and len(candidate) <= 2000
-        and url_has_allowed_host_and_scheme(
-            candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        )
-    ):
-        return candidate
+    if candidate.startswith("/") and (path := site_path(request, candidate)):
+        return path
     return fallback

@@ -1,5 +1,4 @@
 import re
-from urllib.parse import urlsplit
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest
@@ -8,10 +7,10 @@ from django.shortcuts import render
 from django.template import loader
 from django.urls import reverse
 from django.utils.functional import Promise
-from django.utils.http import url_has_allowed_host_and_scheme
 
 from .middleware import form_page, kept_fields, last_user_id, stash_input
 from .panels import home_panels
+from .params import site_path
 
 
 @login_required
@@ -31,14 +30,9 @@ _DJANGO_404 = re.compile(r"matches the given query|^No .* found matching the que
 
 def _back_url(request) -> str:
     """The page the person came from when it is one of ours, else the home page."""
-    referer = request.META.get("HTTP_REFERER", "")
-    if referer and url_has_allowed_host_and_scheme(
-        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        path = urlsplit(referer)
-        here = request.get_full_path()
-        if path.path and f"{path.path}{'?' + path.query if path.query else ''}" != here:
-            return referer
+    path = site_path(request, request.META.get("HTTP_REFERER", ""))
+    if path and path != request.get_full_path():
+        return path
     return reverse("core:home")
 
 

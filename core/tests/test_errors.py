@@ -81,7 +81,7 @@ def test_the_dashboard_refusal_shows_the_reason_the_view_gave(signed_in, cast):
 def test_the_way_back_is_the_page_the_person_came_from(signed_in, cast):
     came_from = "http://testserver" + reverse("approvals:list")
     body = signed_in.get(reverse("approvals:dashboard"), HTTP_REFERER=came_from).content.decode()
-    assert f'href="{came_from}"' in body
+    assert f'href="{reverse("approvals:list")}"' in body
 
 
 def test_a_referer_on_another_site_is_not_the_way_back(signed_in, cast):
@@ -158,7 +158,7 @@ def test_an_expired_form_says_so_and_offers_to_go_back(cast):
     body = assert_spanish_error_page(response, 403, signed_in_as=cast.admin)
     assert "El formulario caducó" in body
     assert "recárguela" in body
-    assert 'href="http://testserver/notificaciones/"' in body
+    assert 'href="/notificaciones/"' in body
 
 
 def test_an_expired_form_when_signed_out_offers_to_sign_in(db):
