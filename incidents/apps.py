@@ -8,6 +8,13 @@ class IncidentsConfig(AppConfig):
     verbose_name = _("Incidentes")
 
     def ready(self) -> None:
+        from core.panels import register_home_panel, register_nav_link
+
+        from .panels import incidents_link, incidents_panel
+
+        register_home_panel(incidents_panel)
+        register_nav_link(incidents_link)
+
         from notifications.kinds import register_kind
 
         # A hack is told at once to the titular, CNCS and UNICOM: never a digest, never off.

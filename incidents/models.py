@@ -95,10 +95,10 @@ UNRESOLVED_STATUSES = tuple(
 class IncidentQuerySet(models.QuerySet):
     def open_first(self):
         return self.annotate(
-            is_closed=models.Case(
+            closed_last=models.Case(
                 models.When(status=IncidentStatus.CLOSED, then=1), default=0, output_field=models.IntegerField()
             )
-        ).order_by("is_closed", "-reported_at", "-id")
+        ).order_by("closed_last", "-reported_at", "-id")
 
     def with_first_email(self):
         """``first_email_sent_at``: the real send time of the first report e-mail delivered."""
