@@ -19,6 +19,7 @@ urlpatterns = [
     path("solicitudes/", include("approvals.urls")),
     path("consultas/", include("consultations.urls")),
     path("incidentes/", include("incidents.urls")),
+    path("verificar/reportar/", include("incidents.public_urls")),
     path("notificaciones/", include("notifications.urls")),
     path("", include("core.urls")),
     path("", include("accounts.urls")),

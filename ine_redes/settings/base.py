@@ -238,6 +238,8 @@ CONSULTATION_REMINDERS_HOURS_LEFT = env.list("CONSULTATION_REMINDERS_HOURS_LEFT"
 CONSULTATION_URGENT_HOURS = env.int("CONSULTATION_URGENT_HOURS", default=4)
 # An unresolved hack with no progress for this many hours re-notifies CNCS and UNICOM.
 INCIDENT_STALE_HOURS = env.int("INCIDENT_STALE_HOURS", default=4)
+# Reports of suspicious accounts one client (a keyed hash of its address) may send per hour.
+PUBLIC_REPORTS_PER_HOUR = env.int("PUBLIC_REPORTS_PER_HOUR", default=5)
 CONSULTATION_MAX_ATTACHMENTS = env.int("CONSULTATION_MAX_ATTACHMENTS", default=5)
 CONSULTATION_MAX_ATTACHMENT_MB = env.int("CONSULTATION_MAX_ATTACHMENT_MB", default=10)
 # Password rotation (every two months): a reminder this many days before the due date,
