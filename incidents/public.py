@@ -10,30 +10,32 @@ is written. CNCS triages what arrives (``services.accept_public_report`` /
 
 from __future__ import annotations
 
-import secrets
 from datetime import timedelta
 
 from django import forms
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
-from accounts.models import Network
+from accounts.models import Network, Organ
 from core.forms import UserInputMixin
 
+from . import access, services
 from .models import PublicReport
+from .services import new_receipt
 
 
 class RateLimited(Exception):
     """This client already sent its reports for the hour; the message says so in Spanish."""
-
-
-RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread over the phone
 
 
 class PublicReportForm(UserInputMixin, forms.ModelForm):
@@ -80,7 +82,7 @@ def submit_public_report(*, fields: dict, client: str, now=None) -> PublicReport
                 _("Ya recibimos varios reportes desde su conexión en la última hora. Intente más tarde, por favor.")
             )
     for _attempt in range(5):
-        report = PublicReport(**fields, client_hash=client, created_at=now, receipt=new_receipt(now))
+        report = PublicReport(**fields, client_hash=client, created_at=now, receipt=new_receipt())
         report.full_clean(exclude=["receipt"])  # its uniqueness is the database's to say
         try:
             with transaction.atomic():
@@ -91,16 +93,12 @@ def submit_public_report(*, fields: dict, client: str, now=None) -> PublicReport
     raise RuntimeError("No free receipt number after 5 draws")
 
 
-def new_receipt(now) -> str:
-    return f"RC-{timezone.localdate(now):%y%m}-" + "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(6))
-
-
 def public_report(request):
     """Anyone may report an account that poses as the INE; the answer is only a receipt."""
     form = PublicReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if form.is_robot:
-            return render(request, "incidents/public_report_done.html", {"receipt": new_receipt(timezone.now())})
+            return render(request, "incidents/public_report_done.html", {"receipt": new_receipt()})
         try:
             report = submit_public_report(
                 fields={name: form.cleaned_data[name] for name in form.Meta.fields}, client=client_hash(request)
@@ -113,3 +111,61 @@ def public_report(request):
         else:
             return render(request, "incidents/public_report_done.html", {"receipt": report.receipt})
     return render(request, "incidents/public_report.html", {"form": form})
+
+
+# --- CNCS triages what the public sent --------------------------------------------------------
+
+
+class DismissForm(UserInputMixin, forms.Form):
+    reason = forms.CharField(label=gettext_lazy("Motivo del descarte"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AcceptForm(UserInputMixin, forms.Form):
+    organ = forms.ModelChoiceField(
+        label=gettext_lazy("Órgano suplantado (opcional)"),
+        queryset=Organ.objects.filter(is_active=True).order_by("name"),
+        required=False,
+        empty_label=gettext_lazy("El Instituto en general"),
+    )
+
+
+@login_required
+def triage(request):
+    """The public's reports waiting for CNCS, oldest first; the last ones it decided below."""
+    if not access.can_triage_public_reports(request.user):
+        raise PermissionDenied(_("Los reportes ciudadanos los atiende Comunicación Social."))
+    reports = PublicReport.objects.select_related("network", "triaged_by", "incident")
+    return render(
+        request,
+        "incidents/public_report_triage.html",
+        {
+            "waiting": reports.filter(status=PublicReport.Status.NEW).order_by("created_at", "pk"),
+            "decided": reports.exclude(status=PublicReport.Status.NEW).order_by("-triaged_at", "-pk")[:20],
+            "organs": list(AcceptForm.base_fields["organ"].queryset.only("pk", "name")),
+        },
+    )
+
+
+@login_required
+@require_POST
+def triage_decide(request, pk: int):
+    report = get_object_or_404(PublicReport, pk=pk)
+    try:
+        if request.POST.get("decision") == "accept":
+            form = AcceptForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(form.errors["organ"])
+            organ = form.cleaned_data["organ"]
+            incident = services.accept_public_report(
+                report_id=report.pk, by=request.user, organ_id=organ.pk if organ else None
+            )
+            messages.success(request, _("Reporte %(receipt)s aceptado como incidente.") % {"receipt": report.receipt})
+            return redirect(reverse("incidents:detail", args=[incident.pk]))
+        form = DismissForm(request.POST)
+        if not form.is_valid():
+            raise ValidationError(form.errors["reason"])
+        services.dismiss_public_report(report_id=report.pk, by=request.user, reason=form.cleaned_data["reason"])
+        messages.success(request, _("Reporte %(receipt)s descartado.") % {"receipt": report.receipt})
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("public_report_triage:list")

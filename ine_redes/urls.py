@@ -3,6 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from incidents import public_urls
+
 admin.site.site_header = _("Redes sociales institucionales del INE")
 admin.site.site_title = _("Administración — Redes INE")
 admin.site.index_title = _("Administración del sistema")
@@ -18,8 +20,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("solicitudes/", include("approvals.urls")),
     path("consultas/", include("consultations.urls")),
+    path("incidentes/reportes-ciudadanos/", include((public_urls.triage_patterns, "public_report_triage"))),
     path("incidentes/", include("incidents.urls")),
-    path("verificar/reportar/", include("incidents.public_urls")),
+    path("verificar/reportar/", include((public_urls.public_patterns, "public_reports"))),
     path("notificaciones/", include("notifications.urls")),
     path("", include("core.urls")),
     path("", include("accounts.urls")),

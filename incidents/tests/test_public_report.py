@@ -85,8 +85,72 @@ def test_receipts_are_unique_even_when_a_draw_repeats(client, monkeypatch):
     from incidents import public
 
     draws = iter(["RC-2611-AAAAAA", "RC-2611-AAAAAA", "RC-2611-BBBBBB"])
-    monkeypatch.setattr(public, "new_receipt", lambda now: next(draws))
+    monkeypatch.setattr(public, "new_receipt", lambda: next(draws))
     _report(client, handle_or_url="@Una")
     _report(client, handle_or_url="@Dos")
 
     assert sorted(PublicReport.objects.values_list("receipt", flat=True)) == ["RC-2611-AAAAAA", "RC-2611-BBBBBB"]
+
+
+# --- CNCS triages them --------------------------------------------------------------------
+
+TRIAGE = "/incidentes/reportes-ciudadanos/"
+
+
+@pytest.fixture
+def waiting(client):
+    _report(client, handle_or_url="@INEJalisc0", claims_to_be="Dice ser la Junta Local en Jalisco")
+    return PublicReport.objects.get()
+
+
+@pytest.mark.parametrize("role", ["admin", "titular", "unicom", "president", "outsider"])
+def test_only_cncs_sees_the_reports(client, cast, waiting, role):
+    client.force_login(getattr(cast, role))
+    assert client.get(TRIAGE).status_code == 403
+    assert client.post(f"{TRIAGE}{waiting.pk}/", {"decision": "dismiss", "reason": "x"}).status_code == 403
+    waiting.refresh_from_db()
+    assert waiting.status == PublicReport.Status.NEW
+
+
+def test_the_public_never_reaches_the_triage(client, waiting):
+    assert client.get(TRIAGE).status_code == 302
+
+
+def test_cncs_sees_what_waits_with_all_that_was_typed(client, cast, waiting):
+    client.force_login(cast.cncs)
+    body = client.get(TRIAGE).content.decode()
+    assert waiting.receipt in body and "@INEJalisc0" in body and "Junta Local en Jalisco" in body
+
+
+def test_accepting_opens_an_impersonation_incident(client, cast, waiting):
+    from incidents.models import Incident
+
+    client.force_login(cast.cncs)
+    response = client.post(f"{TRIAGE}{waiting.pk}/", {"decision": "accept", "organ": cast.organ.pk})
+
+    waiting.refresh_from_db()
+    incident = Incident.objects.get()
+    assert waiting.status == PublicReport.Status.ACCEPTED and waiting.incident == incident
+    assert incident.kind == "impersonation" and incident.organ == cast.organ
+    assert response.url == reverse("incidents:detail", args=[incident.pk])
+
+
+def test_dismissing_needs_a_reason(client, cast, waiting):
+    client.force_login(cast.cncs)
+    response = client.post(f"{TRIAGE}{waiting.pk}/", {"decision": "dismiss", "reason": ""}, follow=True)
+    waiting.refresh_from_db()
+    assert waiting.status == PublicReport.Status.NEW
+    assert "obligatorio" in response.content.decode()
+
+    client.post(f"{TRIAGE}{waiting.pk}/", {"decision": "dismiss", "reason": "Es una cuenta de humor, no suplanta."})
+    waiting.refresh_from_db()
+    assert waiting.status == PublicReport.Status.DISMISSED and waiting.triaged_by == cast.cncs
+
+
+def test_a_report_is_triaged_once(client, cast, waiting):
+    client.force_login(cast.cncs)
+    client.post(f"{TRIAGE}{waiting.pk}/", {"decision": "dismiss", "reason": "Duplicado."})
+    response = client.post(f"{TRIAGE}{waiting.pk}/", {"decision": "accept"}, follow=True)
+    waiting.refresh_from_db()
+    assert waiting.status == PublicReport.Status.DISMISSED
+    assert "ya fue atendido" in response.content.decode()
