@@ -33,7 +33,8 @@ LAUNCH_ARGS = [
 ]
 
 # (who, page name, path, expected status). Who is a demo user, or None for the public.
-# The path may name the demo objects: {account}, {organ}, {request}, {consultation}.
+# The path may name the demo objects: {account}, {organ}, {request}, {consultation},
+# {incident} (Jalisco's open hate-speech incident), {hack} (the open hack), {closed_hack}.
 HOME_PAGES = [
     (user, "inicio", "/", 200)
     for user in (
@@ -77,6 +78,12 @@ MAIN_PAGES = [
     ("cncs", "bandeja", "/consultas/bandeja/", 200),
     ("cncs", "consulta", "/consultas/{consultation}/", 200),
     ("cncs", "notificaciones", "/notificaciones/", 200),
+    ("admin.jalisco", "incidentes", "/incidentes/", 200),
+    ("admin.jalisco", "incidente-reportar", "/incidentes/reportar/", 200),
+    ("admin.jalisco", "incidente", "/incidentes/{incident}/", 200),
+    ("cncs", "incidentes", "/incidentes/", 200),
+    ("cncs", "incidente-hackeo", "/incidentes/{hack}/", 200),
+    ("cncs", "incidente-resumen", "/incidentes/{closed_hack}/resumen/", 200),
     ("cncs", "preferencias", "/notificaciones/preferencias/", 200),
 ]
 PAGES = HOME_PAGES + MAIN_PAGES
@@ -225,6 +232,7 @@ def _load_demo_data() -> dict[str, int]:
     from accounts.models import Account, Organ
     from approvals.models import AccountRequest
     from consultations.models import Consultation
+    from incidents.models import Incident
 
     call_command("load_catalogue", verbosity=0)
     with override_settings(DEBUG=True):
@@ -234,6 +242,9 @@ def _load_demo_data() -> dict[str, int]:
         "organ": Organ.objects.get(code="jle-14").pk,
         "request": AccountRequest.objects.order_by("pk").first().pk,
         "consultation": Consultation.objects.order_by("pk").first().pk,
+        "incident": Incident.objects.get(kind="hate", status="reported").pk,
+        "hack": Incident.objects.get(kind="hack", status="contained").pk,
+        "closed_hack": Incident.objects.get(kind="hack", status="closed").pk,
     }
 
 
