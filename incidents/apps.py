@@ -11,8 +11,10 @@ class IncidentsConfig(AppConfig):
         from core.panels import register_home_panel, register_nav_link
 
         from .panels import incidents_link, incidents_panel
+        from .public import public_reports_panel
 
         register_home_panel(incidents_panel)
+        register_home_panel(public_reports_panel)
         register_nav_link(incidents_link)
 
         from notifications.kinds import register_kind

@@ -28,6 +28,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Network, Organ
 from core.forms import UserInputMixin
+from core.panels import Panel
 
 from . import access, services
 from .models import PublicReport
@@ -169,3 +170,11 @@ def triage_decide(request, pk: int):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("public_report_triage:list")
+
+
+def public_reports_panel(request) -> Panel | None:
+    """On CNCS's home page: how many of the public's reports wait for it."""
+    if not access.can_triage_public_reports(request.user):
+        return None
+    waiting = PublicReport.objects.filter(status=PublicReport.Status.NEW).count()
+    return Panel(template="incidents/_public_reports_panel.html", order=15, context={"waiting": waiting})

@@ -154,3 +154,14 @@ def test_a_report_is_triaged_once(client, cast, waiting):
     waiting.refresh_from_db()
     assert waiting.status == PublicReport.Status.DISMISSED
     assert "ya fue atendido" in response.content.decode()
+
+
+def test_cncs_home_page_counts_the_reports_that_wait(client, cast, waiting):
+    client.force_login(cast.cncs)
+    body = client.get(reverse("core:home")).content.decode()
+    assert "1 reporte por atender" in body and f'href="{TRIAGE}"' in body
+
+
+def test_no_one_else_sees_the_count(client, cast, waiting):
+    client.force_login(cast.admin)
+    assert "reporte por atender" not in client.get(reverse("core:home")).content.decode()
