@@ -166,7 +166,10 @@ def _post(request, pk: int, form, call, success: str, form_key):
         try:
             call(incident, form.cleaned_data)
         except PermissionDenied as exc:
-            raise PermissionDenied(str(exc)) from exc
+            # The view already checked who may work on the incident; this is a step's own
+            # rule (only the organ's administrators attest a password change): say it there.
+            messages.error(request, str(exc))
+            return redirect("incidents:detail", pk=pk)
         except ValidationError as exc:
             if not hasattr(exc, "error_dict"):
                 messages.error(request, " ".join(exc.messages))

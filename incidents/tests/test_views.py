@@ -339,3 +339,12 @@ def test_the_summary_page_is_printable(client, people):
     client.force_login(people.cncs)
     body = client.get(reverse("incidents:summary", args=[people.resolved.pk])).content.decode()
     assert "@media print" in body and "Qué se cambió" in body
+
+
+def test_only_an_administrator_attests_the_password_change_and_the_page_says_so(client, people):
+    services.record_step(incident_id=people.hack.pk, by=people.admin, kind="regain_access")
+    client.force_login(people.cncs)
+    url = reverse("incidents:step", args=[people.hack.pk])
+    response = client.post(url, {"kind": "rotate_password"}, follow=True)
+    assert "Solo los administradores designados del órgano operan esta cuenta." in response.content.decode()
+    assert not IncidentStep.objects.filter(incident=people.hack, kind="rotate_password").exists()
