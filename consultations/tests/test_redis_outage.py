@@ -12,6 +12,7 @@ import time
 from contextlib import contextmanager
 from datetime import timedelta
 
+import kombu.pools
 import pytest
 import time_machine
 from django.conf import settings
@@ -42,6 +43,8 @@ def broker(url: str):
     def reset_pools():
         if celery_app._pool is not None:
             celery_app._pool.force_close_all()
+        # kombu keeps its pools per connection, process-wide: a closed one would be handed back.
+        kombu.pools.reset()
         celery_app._pool = None
         celery_app.amqp._producer_pool = None
 
