@@ -5,6 +5,7 @@ the whole system with no external service. Production overrides them in producti
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -45,6 +46,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_filters",
     "simple_history",
+    # Serves the API docs' Swagger UI from its own static files (no CDN).
+    "ninja",
+    "axes",
     "core",
     "notifications",
     "accounts",
@@ -52,6 +56,8 @@ INSTALLED_APPS = [
     "incidents",
     "evaluations",
     "consultations",
+    "registry",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -69,6 +75,8 @@ MIDDLEWARE = [
     "core.middleware.ExpiredSessionFormMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: answers a locked-out sign-in with its page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "ine_redes.urls"
@@ -111,6 +119,20 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# django-axes counts failed sign-ins (the sign-in page, the admin's and the API token
+# endpoint share the counter) and locks the user name, and separately the address, for
+# a cool-off after SIGNIN_FAILURE_LIMIT failures, not for ever.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("SIGNIN_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("SIGNIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "login"
@@ -137,6 +159,19 @@ vars().update(EMAIL_CONFIG)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="redes.sociales@ine.mx")
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+
+# The cache holds the API's per-client request counts: Redis when there is one, so every
+# web process counts together; the process's memory otherwise.
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env("REDIS_URL")}
+        if env("REDIS_URL", default="")
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+# The public API endpoints answer each client this many requests per minute (then 429
+# with Retry-After).
+API_PUBLIC_RATE = env("API_PUBLIC_RATE", default="60/min")
 
 # --- Celery -----------------------------------------------------------------------------
 REDIS_URL = env("REDIS_URL", default="")

@@ -16,3 +16,5 @@ STORAGES = {
 REQUIRE_SERVICES = env.bool("REQUIRE_SERVICES", default=False)
 # Tests never collect static files; don't warn that STATIC_ROOT is missing.
 WHITENOISE_AUTOREFRESH = True
+# Each test starts with empty counters (conftest clears the cache); never a shared Redis.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
