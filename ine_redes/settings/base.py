@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "evaluations",
     "consultations",
     "registry",
+    "contentrules",
     "api",
 ]
 
