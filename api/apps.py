@@ -6,3 +6,10 @@ class ApiConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "api"
     verbose_name = _("API")
+
+    def ready(self) -> None:
+        from core.panels import register_nav_link
+
+        from . import panels
+
+        register_nav_link(panels.tokens_link)

@@ -1,0 +1,42 @@
+"""The NinjaAPI mounted at /api/v1/: the OpenAPI document at openapi.json and the docs at
+docs (Swagger UI served from ninja's own static files, no CDN)."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from . import errors
+from .endpoints import accounts, consultations, incidents, public, requests, tokens
+
+DESCRIPTION = """
+API del sistema de cuentas institucionales del INE en redes sociales. Llama a las mismas
+reglas que las páginas: cada lista muestra lo que la persona ve en el sitio y cada acción
+pasa por el mismo servicio y la misma verificación de acceso.
+
+**Autenticación**: `POST /api/v1/auth/token` con usuario y contraseña devuelve una clave que
+se envía como `Authorization: Bearer <clave>`. Desde el navegador también sirve la sesión
+(las escrituras piden el encabezado `X-CSRFToken`). Las claves se administran en
+`/claves-api/`.
+
+**Errores**: siempre `{"error": {"code", "message", "fields"}}`: 400 cuerpo ilegible, 401 sin
+identificarse, 403 sin permiso, 404 no existe o no tiene acceso, 409 el estado del registro
+no lo permite (`already_resolved`, `invalid_transition`, `state_conflict`), 422 datos
+inválidos (`fields` dice cuáles), 429 demasiadas solicitudes o acceso bloqueado
+(`Retry-After`).
+
+Las evaluaciones semestrales aún no existen en el sistema y no forman parte de esta versión.
+"""
+
+api = NinjaAPI(
+    title="Redes sociales institucionales del INE — API",
+    version="1.0.0",
+    description=DESCRIPTION,
+    urls_namespace="api:v1",  # inside api.urls (app_name "api")
+)
+errors.install(api)
+api.add_router("/public", public.router)
+api.add_router("/auth", tokens.router)
+api.add_router("/accounts", accounts.router)
+api.add_router("/requests", requests.router)
+api.add_router("/consultations", consultations.router)
+api.add_router("/incidents", incidents.router)
