@@ -205,7 +205,7 @@ def install(api) -> None:
     @api.exception_handler(Http404)
     def not_found(request, exc: Http404):
         # Our access helpers raise 404 with a Spanish reason ("No existe la cuenta o …").
-        message = str(exc) if exc.args and isinstance(exc.args[0], str) else generic(404)["error"]["message"]
+        message = str(exc.args[0]) if exc.args and exc.args[0] else generic(404)["error"]["message"]
         return answer(request, 404, error_body("not_found", message))
 
     @api.exception_handler(ObjectDoesNotExist)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.http import QueryDict
-from ninja import Path, Query, Router
+from ninja import Path, Query, Router, Status
 
 from accounts import access, services
 from accounts.forms import AccountFilter, LogEntryForm
@@ -95,4 +95,4 @@ def log_entry_add(request, payload: LogEntryIn, account_id: int = Path(..., ge=1
         occurred_at=form.cleaned_data["occurred_at"],
         corrects_id=form.cleaned_data["corrects"],
     )
-    return 201, records.log_entry(entry)
+    return Status(201, records.log_entry(entry))

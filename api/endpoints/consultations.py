@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
-from ninja import Path, Query, Router
+from ninja import Path, Query, Router, Status
 
 from consultations import access, services
 from consultations.forms import AnswerForm, ConsultationForm
@@ -83,7 +83,7 @@ def consultation_open(request, payload: ConsultationIn):
         source_link=form.cleaned_data["source_link"],
         attachments=form.cleaned_data["attachments"],
     )
-    return 201, records.consultation(_get(user, consultation.pk), user)
+    return Status(201, records.consultation(_get(user, consultation.pk), user))
 
 
 @router.post(

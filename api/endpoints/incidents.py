@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
-from ninja import Path, Query, Router
+from ninja import Path, Query, Router, Status
 
 from accounts import access as accounts_access
 from incidents import access, services
@@ -109,4 +109,4 @@ def incident_report(request, payload: IncidentIn):
         "message": reported.message,
         "incident": records.incident(access.get_incident_for(user, reported.incident.pk), user),
     }
-    return (201 if reported.created else 200), body
+    return Status(201 if reported.created else 200, body)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
-from ninja import File, Form, Path, Query, Router, Schema, UploadedFile
+from ninja import File, Form, Path, Query, Router, Schema, Status, UploadedFile
 from pydantic import Field
 
 from accounts import access as accounts_access
@@ -116,7 +116,7 @@ def request_create(request, payload: Form[RequestIn], oficio: File[UploadedFile]
     req = services.create_request(
         by=user, kind=kind, oficio=form.cleaned_data["oficio"], submit=payload.submit, **form.service_fields()
     )
-    return 201, records.account_request(access.get_request_for(user, req.pk), user)
+    return Status(201, records.account_request(access.get_request_for(user, req.pk), user))
 
 
 @router.post(

@@ -9,7 +9,7 @@ from axes.helpers import get_cool_off
 from django.contrib.auth import authenticate
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Path, Router
+from ninja import Path, Router, Status
 
 from .. import access, services
 from ..auth import AUTH
@@ -63,7 +63,7 @@ def obtain_token(request, payload: TokenIn):
         "when": timezone.localtime().strftime("%d/%m/%Y %H:%M")
     }
     token, raw = services.create_token(user=user, name=name)
-    return 201, {"token": raw, "id": token.pk, "name": token.name, "prefix": token.prefix}
+    return Status(201, {"token": raw, "id": token.pk, "name": token.name, "prefix": token.prefix})
 
 
 @router.get(
