@@ -119,11 +119,3 @@ class DesignationForm(UserInputMixin, forms.Form):
         label = lambda u: f"{u} — {u.job_title or ''} ({u.get_position_level_display() or _('sin nivel')})"  # noqa: E731
         self.fields["titular"].label_from_instance = label
         self.fields["suplente"].label_from_instance = label
-
-
-class PublicLookupForm(UserInputMixin, forms.Form):
-    q = forms.CharField(
-        label=_("Nombre de usuario o dirección de la cuenta"),
-        max_length=300,
-        widget=forms.TextInput(attrs={"placeholder": "@INEMexico o https://x.com/INEMexico"}),
-    )

@@ -14,6 +14,5 @@ urlpatterns = [
     path("organos/<int:pk>/", views.organ_detail, name="organ"),
     path("organos/<int:pk>/administradores/", views.designate, name="designate"),
     path("cobertura/", views.coverage, name="coverage"),
-    path("verificar/", views.public_lookup, name="public_lookup"),
     path("contrasenas/", rotation_views.rotation_status, name="rotation_status"),
 ]

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from core.forms import add_service_errors, recovered_initial
 from core.params import int_param
+from core.spreadsheet import spreadsheet_safe as _spreadsheet_safe
 
 from . import access, rotation, selectors, services
 from .forms import (
@@ -25,7 +26,6 @@ from .forms import (
     LogEntryForm,
     OutOfOfficeForm,
     PasswordRotationForm,
-    PublicLookupForm,
 )
 from .models import Account, Designation, LogEntry
 
@@ -48,22 +48,6 @@ def account_list(request):
         "accounts/account_list.html",
         {"filter": account_filter, "page": page, "querystring": query.urlencode()},
     )
-
-
-# What makes a cell a formula when a spreadsheet opens the CSV (Excel, LibreOffice, Google
-# Sheets). A value such as "@INEJalisco" is not one: it stays as typed, with no apostrophe.
-_FORMULA_STARTS = ("=", "+", "-", "\t", "\r")
-
-
-def _spreadsheet_safe(text: str) -> str:
-    """Quote a cell a spreadsheet would run as a formula, so it is read as text.
-
-    A leading "@" is a formula only when it calls a function (Excel's "@SUM(A1)"); a
-    handle cannot contain "(", so handles are written as they are.
-    """
-    if text.startswith(_FORMULA_STARTS) or (text.startswith("@") and "(" in text):
-        return "'" + text
-    return text
 
 
 def _accounts_csv(accounts):
@@ -331,15 +315,3 @@ def coverage(request):
     if not access.can_see_coverage(request.user):
         raise PermissionDenied(_("Solo Comunicación Social y el Comité consultan la cobertura."))
     return render(request, "accounts/coverage.html", {"gaps": selectors.coverage_gaps()})
-
-
-def public_lookup(request):
-    """For the public, no login: is this account really the INE's?"""
-    form = PublicLookupForm(request.GET or None)
-    results = None
-    if form.is_valid():
-        results = list(selectors.find_public_accounts(form.cleaned_data["q"])[:20])
-    official = Account.objects.filter(is_official=True, status=Account.Status.ACTIVE).select_related("network")
-    return render(
-        request, "accounts/public_lookup.html", {"form": form, "results": results, "official_accounts": official}
-    )

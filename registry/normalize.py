@@ -103,8 +103,22 @@ def _network_for_host(host: str, networks: Iterable[Network]) -> Network | None:
     return None
 
 
-def looks_like_address(text: str) -> bool:
-    return "://" in text or bool(_HOSTLIKE.match(text))
+# Endings that make "word.word" a site's name rather than a handle with a dot.
+_SITE_ENDINGS = frozenset({"com", "net", "org", "mx", "io", "co", "info", "biz", "gob", "edu", "app", "me", "tv", "ly"})
+
+
+def looks_like_address(text: str, networks: Iterable[Network] = ()) -> bool:
+    """An address, not a handle. Handles may hold dots ("ine.jalisco" on Instagram,
+    "INE.Jalisco" on Facebook): a bare "word.word" with no path is an address only when it
+    is a network's host or ends like a site's name ("ejemplo.com", "ine.mx")."""
+    if "://" in text:
+        return True
+    if not _HOSTLIKE.match(text):
+        return False
+    if "/" in text or ":" in text:
+        return True
+    host = text.lower().rstrip(".")
+    return host.rsplit(".", 1)[-1] in _SITE_ENDINGS or _network_for_host(host, networks) is not None
 
 
 def handle_from_path(network: Network, path: str) -> str:
@@ -137,7 +151,7 @@ def parse(text: str, networks: Iterable[Network]) -> Query:
     text = _SPACES.sub(" ", (text or "").strip().strip("<>\"'“”«»").strip())
     if not text:
         return Query(key="", networks=(), is_address=False)
-    if looks_like_address(text):
+    if looks_like_address(text, networks):
         parts = urlsplit(text if "://" in text else f"https://{text}")
         network = None
         if parts.scheme.lower() in ("http", "https"):

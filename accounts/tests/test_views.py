@@ -1,5 +1,5 @@
-"""The pages people use: the operation forms, the account list and its export, and the
-public lookup. Good input saves and says so in Spanish; bad input says why and saves nothing."""
+"""The pages people use: the operation forms, the account list and its export (the public
+lookup is registry's). Good input saves and says so in Spanish; bad input says why and saves nothing."""
 
 from __future__ import annotations
 
@@ -404,93 +404,6 @@ def test_the_csv_is_not_paginated(client, cast):
         AccountFactory(organ=cast.organ, network=cast.network)
     client.force_login(cast.cncs)
     assert len(_csv(client.get(reverse("accounts:list") + "?formato=csv&pagina=1"))) == 1 + 32
-
-
-# --- Public lookup ----------------------------------------------------------------------------------------
-
-NOT_FOUND = "No encontramos una cuenta institucional del INE con ese dato."
-
-
-def _lookup(client, q: str):
-    response = client.get(reverse("accounts:public_lookup"), {"q": q})
-    assert response.status_code == 200
-    return response
-
-
-@pytest.mark.parametrize(
-    "q",
-    [
-        "INEPrueba",
-        "@INEPrueba",
-        "ineprueba",
-        " @INEPrueba ",
-        "https://x.com/INEPrueba",
-        "https://x.com/INEPrueba/",
-        "https://twitter.com/INEPrueba",
-        "x.com/INEPrueba",
-        "https://www.x.com/@INEPrueba",
-    ],
-)
-def test_the_public_finds_an_active_account_without_login(client, cast, q):
-    response = _lookup(client, q)
-    assert [a.pk for a in response.context["results"]] == [cast.account.pk]
-    body = response.content.decode()
-    assert "Cuenta institucional del INE" in body
-    assert cast.organ.name in body
-    assert NOT_FOUND not in body
-
-
-@pytest.mark.parametrize("q", ["INEFalsa", "@INE_Falso", "https://x.com/INEFalsa", "https://ejemplo.com/INEPrueba"])
-def test_an_unknown_account_is_not_found(client, cast, q):
-    response = _lookup(client, q)
-    assert response.context["results"] == []
-    assert NOT_FOUND in response.content.decode()
-
-
-def test_an_address_on_another_network_is_not_verified_by_a_handle_elsewhere(client, cast):
-    # An impostor page on Facebook with the same name as INE's X account is not INE's.
-    NetworkFactory(code="facebook", name="Facebook", handle_prefix="", url_hosts="facebook.com,fb.com")
-    response = _lookup(client, "https://www.facebook.com/INEPrueba")
-    assert response.context["results"] == []
-    assert NOT_FOUND in response.content.decode()
-
-
-@pytest.mark.parametrize("status", ["requested", "approved", "closed"])
-def test_requested_approved_and_closed_accounts_are_never_shown(client, cast, status):
-    AccountFactory(organ=cast.organ, network=cast.network, handle="INEEnTramite", status=status)
-    for q in ("INEEnTramite", "@INEEnTramite", "https://x.com/INEEnTramite"):
-        response = _lookup(client, q)
-        assert response.context["results"] == []
-        results_part = response.content.decode().split("</form>", 1)[1]  # after the search box
-        assert "INEEnTramite" not in results_part
-        assert NOT_FOUND in results_part
-
-
-def test_a_compromised_account_is_shown_with_a_warning(client, cast):
-    services.change_account_status(account_id=cast.account.pk, to_status="compromised", by=cast.admin)
-    body = _lookup(client, "@INEPrueba").content.decode()
-    assert "Cuenta institucional del INE" in body
-    assert "Atención: esta cuenta está en proceso de recuperación por un acceso no autorizado." in body
-
-
-def test_an_official_account_is_labelled_and_listed(client, cast):
-    Account.objects.filter(pk=cast.account.pk).update(is_official=True)
-    response = _lookup(client, "INEPrueba")
-    body = response.content.decode()
-    assert "Cuenta oficial del Instituto Nacional Electoral" in body
-    assert [a.pk for a in response.context["official_accounts"]] == [cast.account.pk]
-
-
-def test_a_query_too_short_finds_nothing(client, cast):
-    AccountFactory(organ=cast.organ, network=cast.network, handle="I")
-    assert _lookup(client, "I").context["results"] == []
-
-
-def test_the_lookup_page_without_a_query_shows_no_verdict(client, cast):
-    response = client.get(reverse("accounts:public_lookup"))
-    assert response.status_code == 200
-    assert response.context["results"] is None
-    assert NOT_FOUND not in response.content.decode()
 
 
 def test_csv_export_quotes_every_cell_a_spreadsheet_would_run_as_a_formula(client, cast):

@@ -121,7 +121,7 @@ def test_an_impostor_registered_as_inemexico_on_instagram_is_not_vouched_for(cli
     assert "Comunicación Social debe confirmar" in response.content.decode()
     _unchanged(req)
     client.logout()
-    lookup = reverse("accounts:public_lookup")
+    lookup = reverse("registry:lookup")
     page = client.get(lookup, {"q": impostor}).content.decode()
     assert "No encontramos una cuenta institucional del INE" in page
     assert "✔" not in page

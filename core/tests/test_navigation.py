@@ -79,7 +79,7 @@ def test_the_page_renders_the_links(client, cast):
 
 
 def test_the_public_gets_no_navigation_links(client, db):
-    response = client.get(reverse("accounts:public_lookup"))
+    response = client.get(reverse("registry:lookup"))
     assert "nav_links" not in response.context
 
 

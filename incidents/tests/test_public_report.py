@@ -21,7 +21,7 @@ def _report(client, ip="203.0.113.7", **overrides):
 
 def test_the_page_is_public_and_linked_from_the_verification_page(client):
     assert client.get(URL).status_code == 200
-    assert f'href="{reverse("public_reports:new")}"' in client.get(reverse("accounts:public_lookup")).content.decode()
+    assert f'href="{reverse("public_reports:new")}"' in client.get(reverse("registry:lookup")).content.decode()
 
 
 def test_a_report_is_recorded_and_answered_with_a_receipt_only(client):
