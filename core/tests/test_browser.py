@@ -85,6 +85,7 @@ MAIN_PAGES = [
     ("cncs", "incidente-hackeo", "/incidentes/{hack}/", 200),
     ("cncs", "incidente-resumen", "/incidentes/{closed_hack}/resumen/", 200),
     ("cncs", "preferencias", "/notificaciones/preferencias/", 200),
+    ("admin.jalisco", "claves-api", "/claves-api/", 200),
 ]
 PAGES = HOME_PAGES + MAIN_PAGES
 CASES = [(who, name, width) for who, name, _path, _status in PAGES for width in WIDTHS]
