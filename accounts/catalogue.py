@@ -105,6 +105,18 @@ NETWORKS = [
     ("linkedin", "LinkedIn", "", r"[A-Za-z0-9-]{3,100}", "de 3 a 100 letras, números o guiones", "linkedin.com", 80),
 ]
 
+# Characters in the text of one post, for the content checker (contentrules). A WhatsApp
+# channel's update has no published limit.
+MAX_POST_LENGTH = {
+    "x": 280,
+    "facebook": 63206,
+    "youtube": 5000,
+    "instagram": 2200,
+    "tiktok": 4000,
+    "threads": 500,
+    "linkedin": 3000,
+}
+
 
 def read_districts() -> list[tuple[int, str, int]]:
     with DISTRICTS_CSV.open(encoding="utf-8") as fh:
@@ -139,6 +151,7 @@ def load_catalogue() -> dict[str, int]:
                 "handle_help": help_text,
                 "url_hosts": hosts,
                 "sort_order": order,
+                "max_post_length": MAX_POST_LENGTH.get(code),
             },
         )
 

@@ -167,6 +167,12 @@ class Network(models.Model):
     )
     sort_order = models.PositiveSmallIntegerField(_("orden"), default=100)
     is_active = models.BooleanField(_("vigente"), default=True)
+    max_post_length = models.PositiveIntegerField(
+        _("caracteres por publicación"),
+        null=True,
+        blank=True,
+        help_text=_("Lo más que admite la red en el texto de una publicación; vacío si no tiene límite conocido."),
+    )
 
     class Meta:
         ordering = ["sort_order", "name"]
