@@ -24,6 +24,7 @@ urlpatterns = [
     path("incidentes/", include("incidents.urls")),
     path("verificar/reportar/", include((public_urls.public_patterns, "public_reports"))),
     path("notificaciones/", include("notifications.urls")),
+    path("contenido/", include("contentrules.urls")),
     path("", include("api.urls")),
     path("", include("registry.urls")),
     path("", include("core.urls")),
