@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from contentrules.services import check_draft
 from core.files import private_file_response
 from core.forms import add_service_errors, recovered_initial
 from core.params import int_param
@@ -89,7 +90,9 @@ def consultation_new(request):
         initial=recovered_initial(request, initial),
         owner=request.user,
     )
-    if request.method == "POST" and form.is_valid():
+    # "Revisar el texto" posts the form only to run the §6 checker on the draft; it never sends.
+    reviewing = "revisar" in request.POST
+    if request.method == "POST" and form.is_valid() and not reviewing:
         try:
             consultation = services.open_consultation(
                 account_id=form.cleaned_data["account"].pk,
@@ -113,8 +116,24 @@ def consultation_new(request):
     return render(
         request,
         "consultations/consultation_form.html",
-        {"form": form, "hours": settings.CONSULTATION_HOURS, "has_accounts": accounts.exists()},
+        {
+            "form": form,
+            "hours": settings.CONSULTATION_HOURS,
+            "has_accounts": accounts.exists(),
+            "review": _draft_review(form),
+            "account_networks": {a.pk: a.network.code for a in accounts.select_related("network")},
+        },
     )
+
+
+def _draft_review(form) -> dict | None:
+    """The checker's findings on a posted draft, shown beside it; they never stop the
+    consultation (Comunicación Social decides)."""
+    text = form["subject_text"].value() if form.is_bound else ""
+    if not text:
+        return None
+    account = getattr(form, "cleaned_data", {}).get("account")
+    return {"text": text, "findings": check_draft(text, account.network.code if account else None)}
 
 
 @login_required
