@@ -73,7 +73,7 @@ def propose_handle_change(*, account_id: int, by: User, new_handle: str, new_url
     network. Until CNCS confirms, the public sees the account as pending verification under
     both handles."""
     with transaction.atomic():
-        account = Account.objects.select_for_update().select_related("network", "organ").get(pk=account_id)
+        account = Account.objects.select_for_update(of=("self",)).select_related("network", "organ").get(pk=account_id)
         access.require_propose(by, account)
         # One proposer per network at a time: two accounts cannot both claim one new handle.
         Network.objects.select_for_update().filter(pk=account.network_id).first()
@@ -125,7 +125,7 @@ def propose_handle_change(*, account_id: int, by: User, new_handle: str, new_url
 
 
 def _lock_pending(change_id: int) -> HandleChange:
-    change = HandleChange.objects.select_for_update().select_related("decided_by").get(pk=change_id)
+    change = HandleChange.objects.select_for_update().get(pk=change_id)
     if change.status != HandleChange.Status.PROPOSED:
         raise _already_resolved(change)
     return change
@@ -178,7 +178,9 @@ def confirm_handle_change(*, change_id: int, by: User, note: str = "") -> Handle
     note = (note or "").strip()
     with transaction.atomic():
         change = _lock_pending(change_id)
-        account = Account.objects.select_for_update().select_related("network", "organ").get(pk=change.account_id)
+        account = (
+            Account.objects.select_for_update(of=("self",)).select_related("network", "organ").get(pk=change.account_id)
+        )
         Network.objects.select_for_update().filter(pk=account.network_id).first()
         if not account.is_operated:
             raise ValidationError(
@@ -244,7 +246,7 @@ def reject_handle_change(*, change_id: int, by: User, note: str) -> HandleChange
 def withdraw_handle_change(*, change_id: int, by: User) -> HandleChange:
     """The proposer (or the organ's administrators) take the proposal back."""
     with transaction.atomic():
-        change = HandleChange.objects.select_for_update().select_related("account", "decided_by").get(pk=change_id)
+        change = HandleChange.objects.select_for_update(of=("self",)).select_related("account").get(pk=change_id)
         access.require_withdraw(by, change)
         if change.status != HandleChange.Status.PROPOSED:
             raise _already_resolved(change)
