@@ -8,7 +8,11 @@ class CoreConfig(AppConfig):
     verbose_name = _("Núcleo")
 
     def ready(self) -> None:
-        from . import panels
+        from django.contrib.auth.signals import user_logged_in
+
+        from . import panels, signin
+
+        user_logged_in.connect(signin.clear_failures_of_user, dispatch_uid="core.signin.clear_failures_of_user")
 
         panels.register_nav_link(panels.home_link)
         panels.register_nav_link(panels.admin_link)

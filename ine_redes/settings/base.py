@@ -128,11 +128,29 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = env.int("SIGNIN_FAILURE_LIMIT", default=10)
+# A timedelta: axes reads a bare int as hours. Failures older than this no longer count.
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("SIGNIN_COOLOFF_MINUTES", default=15))
+# Two separate counters: one per user name (from any address), one per address (for any name).
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_RESET_ON_SUCCESS = True
+# The pause lasts AXES_COOLOFF_TIME from the failure that reached the limit: an attempt
+# during it is refused without being counted, so it does not start the pause again.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Not axes' reset on success: it also clears every counter of the address, so someone with
+# an account of their own could sign in after each few guesses at another person's password
+# and guess for ever. A success clears that user name's counter only (core/signin.py).
+AXES_RESET_ON_SUCCESS = False
+# Every failure kept in the admin (AccessFailureLog, at most 1000 per user name), beside
+# the successes (AccessLog).
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# 429 (axes' AXES_HTTP_RESPONSE_CODE default), in Spanish, never saying whether the user exists.
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# django-ipware is not installed, so axes would count REMOTE_ADDR: behind a reverse proxy,
+# the proxy's address, and ten failures by anyone would lock everyone out.
+# core.signin.client_ip_address reads X-Forwarded-For instead, trusting only the entries
+# written by the AXES_IPWARE_PROXY_COUNT proxies in front of gunicorn (none on a laptop).
+AXES_CLIENT_IP_CALLABLE = "core.signin.client_ip_address"
+AXES_IPWARE_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "core:home"

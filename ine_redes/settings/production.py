@@ -13,6 +13,10 @@ CELERY_BROKER_URL = env("REDIS_URL")
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The reverse proxies in front of gunicorn (one by default, the one that terminates TLS),
+# each adding the address it was reached from to X-Forwarded-For; the sign-in lockout
+# counts the address the outermost one saw (core.signin.client_ip_address).
+AXES_IPWARE_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
