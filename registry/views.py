@@ -43,7 +43,7 @@ BADGES = {
     lookup.Status.COMPROMISED: Badge(
         "⚠", "compromised", gettext_lazy("Comprometida: no confíe en sus publicaciones recientes")
     ),
-    lookup.Status.PENDING: Badge("⏳", "pending", gettext_lazy("Pendiente de verificación")),
+    lookup.Status.PENDING: Badge("◷", "pending", gettext_lazy("Pendiente de verificación")),
     lookup.Status.CLOSED: Badge("⊘", "closed", gettext_lazy("Cerrada: ya no es del INE")),
     lookup.Status.UNREGISTERED: Badge("✘", "unregistered", gettext_lazy("No registrada")),
 }
@@ -155,7 +155,10 @@ def changes(request):
     can_decide = access.can_decide(user)
     for change in page.object_list:
         change.may_withdraw = change.is_pending and access.can_withdraw(user, change)
-        change.may_decide = change.is_pending and can_decide
+        if change.is_pending and can_decide:
+            # One pair of forms per change, each with its own ids (the page lists several).
+            change.confirm_form = ConfirmForm(auto_id=f"id_confirmar_{change.pk}_%s")
+            change.reject_form = RejectForm(auto_id=f"id_rechazar_{change.pk}_%s")
     return render(
         request,
         "registry/changes.html",
@@ -163,8 +166,6 @@ def changes(request):
             "page": page,
             "pending_count": visible.filter(status=HandleChange.Status.PROPOSED).count(),
             "can_decide": can_decide,
-            "confirm_form": ConfirmForm(),
-            "reject_form": RejectForm(),
         },
     )
 

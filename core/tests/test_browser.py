@@ -56,6 +56,11 @@ MAIN_PAGES = [
     (None, "entrar", "/entrar/", 200),
     (None, "verificar", "/verificar/", 200),
     (None, "verificar-resultado", "/verificar/?q=INEJalisco", 200),
+    (None, "verificar-comprometida", "/verificar/?q=https://www.instagram.com/ine.cdmx/", 200),
+    (None, "verificar-pendiente", "/verificar/?q=INEJaliscoOficial", 200),
+    (None, "verificar-cerrada", "/verificar/?q=@ine.jal05", 200),
+    (None, "verificar-parecida", "/verificar/?q=INEMexic0", 200),
+    (None, "directorio", "/verificar/directorio/", 200),
     (None, "error-404", "/no-existe/", 404),
     ("admin.jalisco", "cuentas", "/cuentas/", 200),
     ("admin.jalisco", "cuenta", "/cuentas/{account}/", 200),
@@ -88,6 +93,9 @@ MAIN_PAGES = [
     ("cncs", "incidente-hackeo", "/incidentes/{hack}/", 200),
     ("cncs", "incidente-resumen", "/incidentes/{closed_hack}/resumen/", 200),
     ("cncs", "preferencias", "/notificaciones/preferencias/", 200),
+    ("cncs", "cambios-de-usuario", "/registro/cambios/", 200),
+    ("admin.jalisco", "cambios-de-usuario", "/registro/cambios/", 200),
+    ("admin.jalisco", "cambio-de-usuario", "/cuentas/{account}/cambio-de-usuario/", 200),
     ("admin.jalisco", "claves-api", "/claves-api/", 200),
 ]
 PAGES = HOME_PAGES + MAIN_PAGES

@@ -23,9 +23,10 @@ from approvals.tests import factories as approval_factories
 from consultations import services as consultation_services
 from consultations.models import Consultation
 from notifications.services import notify
+from registry import services as registry_services
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ("core", "notifications", "accounts", "approvals", "consultations", "incidents", "evaluations")
+APPS = ("core", "notifications", "accounts", "approvals", "consultations", "incidents", "evaluations", "registry")
 
 ODD_VALUES = {
     "superscript": "²",
@@ -136,6 +137,13 @@ def world(cast, settings, tmp_path):
         subject_text="Horario del módulo de atención.",
     )
     [notification] = notify([cast.admin], kind="test", title="Aviso", body="Cuerpo", url="/")
+    change = registry_services.propose_handle_change(
+        account_id=cast.account.pk,
+        by=cast.admin,
+        new_handle="INENuevo",
+        new_url="https://x.com/INENuevo",
+        reason="La red cambió el nombre.",
+    )
     return {
         "approvals": req.pk,
         "consultations": consultation.pk,
@@ -144,6 +152,8 @@ def world(cast, settings, tmp_path):
         "accounts:designate": cast.organ.pk,
         "accounts": cast.account.pk,
         "kind_slug": "cierre",
+        "registry": change.pk,
+        "registry:propose": cast.account.pk,
     }
 
 

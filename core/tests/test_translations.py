@@ -14,7 +14,7 @@ from django.contrib.admin.utils import label_for_field
 from django.core.exceptions import FieldDoesNotExist
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ("core", "notifications", "accounts", "approvals", "consultations", "incidents", "evaluations")
+APPS = ("core", "notifications", "accounts", "approvals", "consultations", "incidents", "evaluations", "registry")
 GETTEXT_NAMES = {"_", "gettext", "gettext_lazy", "ngettext", "ngettext_lazy", "pgettext", "pgettext_lazy"}
 USER_FACING_EXCEPTIONS = {"PermissionError", "PermissionDenied", "ValidationError", "Http404", "InvalidTransition"}
 
@@ -165,9 +165,11 @@ def test_the_template_check_finds_bare_text():
     assert untranslated_template_words(source) == ["Open", "Hello"]
 
 
-@pytest.mark.parametrize(
-    "path", sorted((ROOT / "templates").rglob("*.html")), ids=lambda p: str(p.relative_to(ROOT / "templates"))
-)
+# The project's templates, and those an app keeps in its own templates/ folder (registry).
+TEMPLATES = sorted((ROOT / "templates").rglob("*.html")) + sorted(ROOT.glob("*/templates/**/*.html"))
+
+
+@pytest.mark.parametrize("path", TEMPLATES, ids=lambda p: str(p.relative_to(ROOT)))
 def test_every_template_text_is_translated(path):
     assert untranslated_template_words(path.read_text()) == []
 
