@@ -36,6 +36,7 @@ class Term(models.Model):
                 "kind",
                 Lower("text"),
                 name="contentrules_term_unique_per_list",
+                violation_error_code="term_already_listed",
                 violation_error_message=_("Esa palabra ya está en la lista."),
             )
         ]
@@ -60,6 +61,7 @@ class ElectoralProcess(models.Model):
             models.CheckConstraint(
                 condition=models.Q(ends_on__gte=models.F("starts_on")),
                 name="contentrules_process_ends_after_start",
+                violation_error_code="process_ends_before_start",
                 violation_error_message=_("La conclusión no puede ser anterior al inicio."),
             )
         ]

@@ -28,7 +28,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'proceso electoral',
                 'verbose_name_plural': 'procesos electorales',
                 'ordering': ['-starts_on'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('ends_on__gte', models.F('starts_on'))), name='contentrules_process_ends_after_start', violation_error_message='La conclusión no puede ser anterior al inicio.')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('ends_on__gte', models.F('starts_on'))), name='contentrules_process_ends_after_start', violation_error_code='process_ends_before_start', violation_error_message='La conclusión no puede ser anterior al inicio.')],
             },
         ),
         migrations.CreateModel(
@@ -86,7 +86,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'palabra de una lista',
                 'verbose_name_plural': 'palabras de las listas',
                 'ordering': ['kind', 'text'],
-                'constraints': [models.UniqueConstraint(models.F('kind'), django.db.models.functions.text.Lower('text'), name='contentrules_term_unique_per_list', violation_error_message='Esa palabra ya está en la lista.')],
+                'constraints': [models.UniqueConstraint(models.F('kind'), django.db.models.functions.text.Lower('text'), name='contentrules_term_unique_per_list', violation_error_code='term_already_listed', violation_error_message='Esa palabra ya está en la lista.')],
             },
         ),
     ]
