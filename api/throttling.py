@@ -7,6 +7,8 @@ from django.conf import settings
 from django.http import HttpRequest
 from ninja.throttling import AnonRateThrottle
 
+from core.signin import client_ip_address
+
 
 class PublicRateThrottle(AnonRateThrottle):
     scope = "public"
@@ -21,11 +23,6 @@ class PublicRateThrottle(AnonRateThrottle):
         return super().allow_request(request)
 
     def get_ident(self, request: HttpRequest) -> str | None:
-        # The connecting address, as the public report form counts it: an X-Forwarded-For
-        # header is the client's to invent unless a proxy in front says otherwise
-        # (NINJA_NUM_PROXIES, read by ninja's own get_ident).
-        from ninja.conf import settings as ninja_settings
-
-        if ninja_settings.NUM_PROXIES is None:
-            return request.META.get("REMOTE_ADDR")
-        return super().get_ident(request)
+        # The same client address as the sign-in lockout: X-Forwarded-For is trusted only
+        # as far as the TRUSTED_PROXY_COUNT proxies in front of us wrote it.
+        return client_ip_address(request)

@@ -29,6 +29,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import Network, Organ
 from core.forms import UserInputMixin
 from core.panels import Panel
+from core.signin import client_ip_address
 
 from . import access, services
 from .models import PublicReport
@@ -69,7 +70,7 @@ class PublicReportForm(UserInputMixin, forms.ModelForm):
 
 def client_hash(request) -> str:
     """A keyed hash of the client's address: counts its reports without keeping the address."""
-    return salted_hmac("incidents.public_report", request.META.get("REMOTE_ADDR", "")).hexdigest()
+    return salted_hmac("incidents.public_report", client_ip_address(request) or "").hexdigest()
 
 
 def submit_public_report(*, fields: dict, client: str, now=None) -> PublicReport:

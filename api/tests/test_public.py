@@ -82,6 +82,30 @@ def test_public_endpoints_are_rate_limited_per_client_with_retry_after(cast, set
     assert spoofed.status_code == 429
 
 
+def test_behind_the_proxy_each_client_is_counted_by_the_address_the_proxy_wrote(cast, settings):
+    # The same rule as the sign-in lockout (core.signin.client_ip_address): the proxy's
+    # entry in X-Forwarded-For, not the proxy's own address shared by everyone.
+    settings.API_PUBLIC_RATE = "2/min"
+    settings.AXES_IPWARE_PROXY_COUNT = 1
+    client = ApiClient()
+    for _ in range(2):
+        assert (
+            client.get("public/verify", {"q": "x"}, REMOTE_ADDR="10.9.9.9", HTTP_X_FORWARDED_FOR="1.1.1.1").status_code
+            == 200
+        )
+    assert (
+        client.get("public/verify", {"q": "x"}, REMOTE_ADDR="10.9.9.9", HTTP_X_FORWARDED_FOR="1.1.1.1").status_code
+        == 429
+    )
+    # Another citizen through the same proxy is not refused; a forged left entry changes nothing.
+    assert (
+        client.get("public/verify", {"q": "x"}, REMOTE_ADDR="10.9.9.9", HTTP_X_FORWARDED_FOR="2.2.2.2").status_code
+        == 200
+    )
+    forged = client.get("public/verify", {"q": "x"}, REMOTE_ADDR="10.9.9.9", HTTP_X_FORWARDED_FOR="7.7.7.7, 1.1.1.1")
+    assert forged.status_code == 429
+
+
 def test_the_docs_page_loads_no_asset_from_another_host(db):
     response = Client().get(reverse("api:v1:openapi-view"))
     assert response.status_code == 200
