@@ -78,6 +78,8 @@ class HandleChange(models.Model):
                 condition=Q(status="proposed", decided_at__isnull=True)
                 | (~Q(status="proposed") & Q(decided_at__isnull=False)),
                 name="handle_change_decided_when_not_pending",
+                violation_error_message=_("Un cambio resuelto debe indicar cuándo se resolvió, y uno pendiente no."),
+                violation_error_code="decided_at_mismatch",
             ),
         ]
         indexes = [models.Index(fields=["status", "new_handle"], name="handle_change_status_new")]

@@ -139,6 +139,7 @@ def test_the_page_shows_every_kind_grouped_with_the_role_defaults(client, cast):
         "Solicitudes de cuentas",
         "Consultas a Comunicación Social",
         "Incidentes",
+        "Registro público de cuentas",
     }
     body = response.content.decode()
     assert "Consulta vencida sin respuesta" in body

@@ -39,7 +39,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'cambios de nombre de usuario',
                 'ordering': ['-proposed_at', '-id'],
                 'indexes': [models.Index(fields=['status', 'new_handle'], name='handle_change_status_new')],
-                'constraints': [models.UniqueConstraint(models.F('account'), condition=models.Q(('status', 'proposed')), name='handle_change_one_pending_per_account', violation_error_code='pending_exists', violation_error_message='Esta cuenta ya tiene un cambio de nombre de usuario pendiente.'), models.CheckConstraint(condition=models.Q(models.Q(('decided_at__isnull', True), ('status', 'proposed')), models.Q(models.Q(('status', 'proposed'), _negated=True), ('decided_at__isnull', False)), _connector='OR'), name='handle_change_decided_when_not_pending')],
+                'constraints': [models.UniqueConstraint(models.F('account'), condition=models.Q(('status', 'proposed')), name='handle_change_one_pending_per_account', violation_error_code='pending_exists', violation_error_message='Esta cuenta ya tiene un cambio de nombre de usuario pendiente.'), models.CheckConstraint(condition=models.Q(models.Q(('decided_at__isnull', True), ('status', 'proposed')), models.Q(models.Q(('status', 'proposed'), _negated=True), ('decided_at__isnull', False)), _connector='OR'), name='handle_change_decided_when_not_pending', violation_error_code='decided_at_mismatch', violation_error_message='Un cambio resuelto debe indicar cuándo se resolvió, y uno pendiente no.')],
             },
         ),
     ]
