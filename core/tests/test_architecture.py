@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import ast
+import configparser
 from pathlib import Path
 
+from django.apps import apps
+
 ROOT = Path(__file__).resolve().parents[2]
-PROJECT_PACKAGES = {"core", "notifications", "accounts", "approvals", "consultations", "incidents", "evaluations"}
+# Every app of this repository in INSTALLED_APPS (a new app is covered without editing this).
+PROJECT_PACKAGES = {app.name for app in apps.get_app_configs() if Path(app.path).parent == ROOT}
 PLUMBING = {"core", "notifications"}
 
 
@@ -112,3 +116,16 @@ def test_core_imports_nothing_else_of_the_project():
         if target.split(".")[0] != "core"
     }
     assert offenders == set()
+
+
+def test_the_project_apps_are_known():
+    assert {"core", "notifications", "accounts", "registry", "api", "contentrules"} <= PROJECT_PACKAGES
+
+
+def test_every_app_s_tests_run_with_make_test():
+    """pytest collects only ``testpaths``: an app missing there would have its tests never run."""
+    ini = configparser.ConfigParser()
+    ini.read(ROOT / "pytest.ini")
+    testpaths = set(ini["pytest"]["testpaths"].split())
+    missing = sorted(app for app in PROJECT_PACKAGES if (ROOT / app / "tests").is_dir() and app not in testpaths)
+    assert not missing, f"pytest.ini testpaths lacks {missing}"
