@@ -6,7 +6,7 @@ from __future__ import annotations
 from ninja import NinjaAPI
 
 from . import errors
-from .endpoints import accounts, consultations, incidents, public, requests, tokens
+from .endpoints import accounts, consultations, content, incidents, public, requests, tokens
 
 DESCRIPTION = """
 API del sistema de cuentas institucionales del INE en redes sociales. Llama a las mismas
@@ -40,3 +40,4 @@ api.add_router("/accounts", accounts.router)
 api.add_router("/requests", requests.router)
 api.add_router("/consultations", consultations.router)
 api.add_router("/incidents", incidents.router)
+api.add_router("/content", content.router)

@@ -80,9 +80,11 @@ def validation_error(fields: dict[str, list[str]], message: str | None = None) -
     return ApiError(422, "validation_error", message or _("Revise los datos enviados."), fields)
 
 
-def form_error(form) -> ApiError:
-    """A Django form's errors (the same form the web page uses) as a 422."""
-    fields = {name: [str(m) for m in messages] for name, messages in form.errors.items()}
+def form_error(form, renamed: dict[str, str] | None = None) -> ApiError:
+    """A Django form's errors (the same form the web page uses) as a 422; ``renamed`` maps a
+    form field to the API's name for it where they differ."""
+    renamed = renamed or {}
+    fields = {renamed.get(name, name): [str(m) for m in messages] for name, messages in form.errors.items()}
     return validation_error(fields)
 
 

@@ -264,3 +264,24 @@ class IncidentReported(Schema):
     created: bool = Field(..., description="False: la cuenta ya tenía un hackeo abierto y este es ese incidente.")
     message: str
     incident: IncidentOut
+
+
+class ContentCheckIn(Schema):
+    text: str = Field(..., description="El borrador o la respuesta por revisar (hasta 20,000 caracteres).")
+    network: str = Field("", description="Clave de la red social (x, facebook, …); vacío: sin límite de longitud.")
+
+
+class ContentFinding(Schema):
+    rule: str
+    criterion: str
+    severity: Literal["blocks", "consult", "advice"]
+    severity_label: str
+    start: int
+    end: int
+    message: str
+    suggestions: list[str]
+
+
+class ContentCheckOut(Schema):
+    count: int
+    findings: list[ContentFinding]
