@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from .models import Account, Designation, Network, Organ, OutOfOfficePeriod, User
+from .models import Account, Designation, Organ, OutOfOfficePeriod, User
 
 
 @dataclass
@@ -67,34 +66,6 @@ def recent_out_of_office_periods(account: Account, limit: int = 20) -> list[OutO
 def account_counts_by_status(accounts: QuerySet[Account]) -> dict[str, int]:
     counts = dict(accounts.values_list("status").annotate(n=Count("pk")).order_by())
     return {status: counts.get(status, 0) for status in Account.Status.values}
-
-
-def find_public_accounts(query: str) -> QuerySet[Account]:
-    """What the public sees when checking whether an account is really INE's.
-
-    A bare handle ("@INEMexico") may match the same name on several networks; an address
-    ("https://x.com/INEMexico") matches only on the network that owns that domain.
-    """
-    query = (query or "").strip()
-    live = Account.objects.filter(status__in=Account.OPERATED_STATUSES).select_related("organ", "network")
-    if len(query) < 2:
-        return live.none()
-    looks_like_url = "://" in query or "/" in query
-    if not looks_like_url:
-        bare = query.lstrip("@")
-        return live.filter(Q(handle__iexact=bare) | Q(name__iexact=query))
-    parts = urlsplit(query if "://" in query else f"https://{query}")
-    host = (parts.hostname or "").lower()
-    segments = [seg for seg in parts.path.split("/") if seg]
-    handle = segments[-1].lstrip("@") if segments else ""
-    network_ids = [
-        n.pk for n in Network.objects.all() if any(host == h or host.endswith("." + h) for h in n.allowed_hosts())
-    ]
-    if not network_ids:
-        return live.none()
-    by_url = Q(url__iexact=query.rstrip("/")) | Q(url__iexact=query.rstrip("/") + "/")
-    by_handle = Q(network_id__in=network_ids, handle__iexact=handle) if handle else Q(pk__in=[])
-    return live.filter(by_url | by_handle)
 
 
 def organ_staff_for_designation(organ: Organ) -> QuerySet[User]:

@@ -4,11 +4,12 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from accounts.models import Account
-from accounts.selectors import find_public_accounts
 from approvals import services
 from approvals.models import AccountRequest
 from approvals.tests import factories
 from notifications.models import Notification
+from registry.lookup import Status as RegistryStatus
+from registry.lookup import verify
 
 Kind = AccountRequest.Kind
 Status = AccountRequest.Status
@@ -48,7 +49,8 @@ def test_approval_lists_the_account_as_the_consejeros_personal_account(cast):
     assert account.is_consejero_personal
     assert account.status == Account.Status.ACTIVE
     assert account.organ == cast.consejero_office
-    assert list(find_public_accounts("@Consejera01")) == [account]
+    verdict = verify("@Consejera01")
+    assert (verdict.status, verdict.account) == (RegistryStatus.PERSONAL, account)
     assert [t.to_status for t in req.transitions.all()][-2:] == [Status.APPROVED, Status.COMPLETED]
     assert Notification.objects.filter(recipient=cast.consejero, kind="approvals.publicity_approved").exists()
     assert Notification.objects.filter(recipient=cast.president, kind="approvals.publicity_approved").exists()

@@ -6,11 +6,9 @@ import ast
 import configparser
 from pathlib import Path
 
-from django.apps import apps
+from core.tests.project import PROJECT_APPS, ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
-# Every app of this repository in INSTALLED_APPS (a new app is covered without editing this).
-PROJECT_PACKAGES = {app.name for app in apps.get_app_configs() if Path(app.path).parent == ROOT}
+PROJECT_PACKAGES = set(PROJECT_APPS)
 PLUMBING = {"core", "notifications"}
 
 

@@ -22,11 +22,12 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from approvals.tests import factories as approval_factories
 from consultations import services as consultation_services
 from consultations.models import Consultation
+from core.tests.project import PROJECT_APPS
 from notifications.services import notify
 from registry import services as registry_services
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ("core", "notifications", "accounts", "approvals", "consultations", "incidents", "evaluations", "registry")
+APPS = PROJECT_APPS  # every app of the repository (core/tests/project.py)
 
 ODD_VALUES = {
     "superscript": "²",

@@ -13,8 +13,10 @@ from django.contrib import admin
 from django.contrib.admin.utils import label_for_field
 from django.core.exceptions import FieldDoesNotExist
 
+from core.tests.project import PROJECT_APPS
+
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ("core", "notifications", "accounts", "approvals", "consultations", "incidents", "evaluations", "registry")
+APPS = PROJECT_APPS  # every app of the repository (core/tests/project.py)
 GETTEXT_NAMES = {"_", "gettext", "gettext_lazy", "ngettext", "ngettext_lazy", "pgettext", "pgettext_lazy"}
 USER_FACING_EXCEPTIONS = {"PermissionError", "PermissionDenied", "ValidationError", "Http404", "InvalidTransition"}
 
