@@ -157,6 +157,8 @@ def test_the_closed_card_gives_the_date(client, world):
     day = timezone.localdate(world.closed.closed_at)
     assert "verdict-closed" in body
     assert f"ya no es del INE desde el {day.day} de" in body
+    # Its old address is shown, never linked: whoever holds it now is not the Institute.
+    assert world.closed.url in body and f'href="{world.closed.url}"' not in body
 
 
 def test_the_pending_card_names_both_handles(client, world):
