@@ -9,10 +9,12 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from accounts.access import organ_ids_of
 from accounts.models import Account, Entidad, Network, Organ
 from consultations.services import check_attachments
 from core.forms import DateTimeInput, KeepsUploadsMixin, MultipleFileInput, StrictFilterMixin, UserInputMixin
 
+from . import services
 from .models import NO_BLOCKING_POLICY, IncidentKind, IncidentStatus, PlatformAction, StatementTemplate, StepKind
 
 
@@ -82,6 +84,7 @@ class ReportForm(KeepsUploadsMixin, UserInputMixin, forms.Form):
 
     def __init__(self, *args, accounts=None, kind: str = IncidentKind.HACK, **kwargs):
         super().__init__(*args, **kwargs)
+        self.kind = kind
         self.fields["attachments"].help_text = _("Hasta %(n)s imágenes o PDF de %(mb)s MB cada uno.") % {
             "n": settings.CONSULTATION_MAX_ATTACHMENTS,
             "mb": settings.CONSULTATION_MAX_ATTACHMENT_MB,
@@ -99,6 +102,23 @@ class ReportForm(KeepsUploadsMixin, UserInputMixin, forms.Form):
         else:
             self.fields["account"].queryset = accounts if accounts is not None else Account.objects.none()
             self.fields["account"].label_from_instance = lambda a: f"{a.display_handle or a.name} — {a.network}"
+
+    def report(self, by):
+        """Files the valid report through ``services.report_incident`` (the page and the API
+        alike). An impersonation is filed for the reporter's own organ, if they have one."""
+        data = self.cleaned_data
+        organ_ids = sorted(organ_ids_of(by))
+        return services.report_incident(
+            by=by,
+            kind=self.kind,
+            detected_at=data["detected_at"],
+            description=data["description"],
+            account_id=data["account"].pk if data.get("account") else None,
+            organ_id=organ_ids[0] if self.kind == IncidentKind.IMPERSONATION and organ_ids else None,
+            fake_handle=data.get("fake_handle", ""),
+            network_id=data["network"].pk if data.get("network") else None,
+            attachments=data["attachments"],
+        )
 
     def clean_attachments(self):
         uploads = self.cleaned_data.get("attachments") or []

@@ -74,20 +74,8 @@ def incident_report(request):
         owner=request.user,
     )
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        organ_ids = sorted(accounts_access.organ_ids_of(request.user))
         try:
-            reported = services.report_incident(
-                by=request.user,
-                kind=kind,
-                detected_at=data["detected_at"],
-                description=data["description"],
-                account_id=data["account"].pk if data.get("account") else None,
-                organ_id=organ_ids[0] if kind == Incident.Kind.IMPERSONATION and organ_ids else None,
-                fake_handle=data.get("fake_handle", ""),
-                network_id=data["network"].pk if data.get("network") else None,
-                attachments=data["attachments"],
-            )
+            reported = form.report(request.user)
         except ValidationError as exc:
             add_service_errors(form, exc)
         except PermissionDenied as exc:

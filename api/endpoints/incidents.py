@@ -8,9 +8,8 @@ from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Status
 
 from accounts import access as accounts_access
-from incidents import access, services
+from incidents import access
 from incidents.forms import IncidentFilter, ReportForm
-from incidents.models import Incident
 
 from .. import records
 from ..auth import AUTH
@@ -90,20 +89,7 @@ def incident_report(request, payload: IncidentIn):
     )
     if not form.is_valid():
         raise form_error(form)
-    data = form.cleaned_data
-    # As the report page: an impersonation is filed for the reporter's own organ, if any.
-    organ_ids = sorted(accounts_access.organ_ids_of(user))
-    reported = services.report_incident(
-        by=user,
-        kind=kind,
-        detected_at=data["detected_at"],
-        description=data["description"],
-        account_id=data["account"].pk if data.get("account") else None,
-        organ_id=organ_ids[0] if kind == Incident.Kind.IMPERSONATION and organ_ids else None,
-        fake_handle=data.get("fake_handle", ""),
-        network_id=data["network"].pk if data.get("network") else None,
-        attachments=data["attachments"],
-    )
+    reported = form.report(user)
     body = {
         "created": reported.created,
         "message": reported.message,
