@@ -12,7 +12,7 @@ is decided by its administrators and, when in doubt, by Comunicación Social (§
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cache, cached_property
@@ -211,6 +211,14 @@ def rule(name: str) -> Callable[[Rule], Rule]:
     return register
 
 
+def _quoting(
+    draft: Draft, name: str, criterion: str, severity: Severity, spans: Iterable[tuple[int, int]], message: str
+) -> Iterator[Finding]:
+    """One finding per span, its message (with ``%(word)s``) quoting the words found."""
+    for start, end in spans:
+        yield Finding(name, criterion, severity, start, end, message % {"word": draft.quote(start, end)})
+
+
 # --- §6.iii Personal data -------------------------------------------------------------------
 
 # A phone number: ten digits, in groups, optionally after +52 and the old mobile «1».
@@ -325,19 +333,17 @@ def personal_data(draft: Draft) -> Iterator[Finding]:
 
 @rule("reserved")
 def reserved(draft: Draft) -> Iterator[Finding]:
-    for start, end in draft.lists.reserved_matcher.finditer(draft.text, draft.folded):
-        yield Finding(
-            "reserved",
-            "§6.iii",
-            Severity.CONSULT,
-            start,
-            end,
-            _(
-                "«%(word)s» sugiere información reservada o confidencial, o una deliberación interna que aún no "
-                "concluye en una decisión oficial (§6.v). Consulte a Comunicación Social antes de publicar."
-            )
-            % {"word": draft.quote(start, end)},
-        )
+    yield from _quoting(
+        draft,
+        "reserved",
+        "§6.iii",
+        Severity.CONSULT,
+        draft.lists.reserved_matcher.finditer(draft.text, draft.folded),
+        _(
+            "«%(word)s» sugiere información reservada o confidencial, o una deliberación interna que aún no "
+            "concluye en una decisión oficial (§6.v). Consulte a Comunicación Social antes de publicar."
+        ),
+    )
 
 
 # --- §6.xxiii Capitals only for emphasis ----------------------------------------------------
@@ -443,36 +449,32 @@ LAUGHTER = re.compile(r"(?<!\w)(?:j[aeiou]){2,}j?(?!\w)")
 def chatter(draft: Draft) -> Iterator[Finding]:
     spans = list(draft.lists.chatter_matcher.finditer(draft.text, draft.folded))
     spans += [m.span() for m in LAUGHTER.finditer(draft.folded)]
-    for start, end in spans:
-        yield Finding(
-            "chatter",
-            "§6.xiii",
-            Severity.ADVICE,
-            start,
-            end,
-            _(
-                "«%(word)s» suena a conversación cotidiana o personal: en las cuentas del Instituto los temas se "
-                "tratan desde una perspectiva institucional."
-            )
-            % {"word": draft.quote(start, end)},
-        )
+    yield from _quoting(
+        draft,
+        "chatter",
+        "§6.xiii",
+        Severity.ADVICE,
+        spans,
+        _(
+            "«%(word)s» suena a conversación cotidiana o personal: en las cuentas del Instituto los temas se "
+            "tratan desde una perspectiva institucional."
+        ),
+    )
 
 
 @rule("personal_opinion")
 def personal_opinion(draft: Draft) -> Iterator[Finding]:
-    for start, end in draft.lists.opinion_matcher.finditer(draft.text, draft.folded):
-        yield Finding(
-            "personal_opinion",
-            "§6.iii",
-            Severity.ADVICE,
-            start,
-            end,
-            _(
-                "«%(word)s» es una opinión en primera persona: la cuenta habla por el Instituto, no a título "
-                "personal. Prefiera la voz institucional («el INE informa…»)."
-            )
-            % {"word": draft.quote(start, end)},
-        )
+    yield from _quoting(
+        draft,
+        "personal_opinion",
+        "§6.iii",
+        Severity.ADVICE,
+        draft.lists.opinion_matcher.finditer(draft.text, draft.folded),
+        _(
+            "«%(word)s» es una opinión en primera persona: la cuenta habla por el Instituto, no a título "
+            "personal. Prefiera la voz institucional («el INE informa…»)."
+        ),
+    )
 
 
 # --- §6.xix Courtesy -----------------------------------------------------------------------------
@@ -480,20 +482,18 @@ def personal_opinion(draft: Draft) -> Iterator[Finding]:
 
 @rule("discourtesy")
 def discourtesy(draft: Draft) -> Iterator[Finding]:
-    for start, end in draft.lists.discourteous_matcher.finditer(draft.text, draft.folded):
-        yield Finding(
-            "discourtesy",
-            "§6.xix",
-            Severity.BLOCKS,
-            start,
-            end,
-            _(
-                "«%(word)s»: ninguna respuesta del Instituto lleva insultos, descalificaciones, faltas de cortesía "
-                "ni amenazas de bloqueo. A nadie se bloquea ni se expulsa; si hace falta responder, la respuesta "
-                "es institucional."
-            )
-            % {"word": draft.quote(start, end)},
-        )
+    yield from _quoting(
+        draft,
+        "discourtesy",
+        "§6.xix",
+        Severity.BLOCKS,
+        draft.lists.discourteous_matcher.finditer(draft.text, draft.folded),
+        _(
+            "«%(word)s»: ninguna respuesta del Instituto lleva insultos, descalificaciones, faltas de cortesía "
+            "ni amenazas de bloqueo. A nadie se bloquea ni se expulsa; si hace falta responder, la respuesta "
+            "es institucional."
+        ),
+    )
 
 
 # --- Partisan content (§6.i: only the Institute's activities) --------------------------------------
