@@ -38,6 +38,23 @@ def client_ip_address(request: HttpRequest) -> str | None:
     return remote if _valid(remote) else None
 
 
+# What axes' AccessAttempt.username column holds.
+LOCKOUT_USERNAME_LENGTH = 255
+
+
+def username_for_lockout(request: HttpRequest, credentials: dict | None = None) -> str | None:
+    """The user name axes counts failures under (AXES_USERNAME_CALLABLE): read as axes reads
+    it, cut to what its column holds. Django's sign-in form does not enforce the user name's
+    length, so a 10,000-character name reaches the failure count; PostgreSQL would refuse
+    it (SQLite does not), and the sign-in page would answer 500. No account has such a name,
+    so the cut merges nothing real."""
+    if credentials:
+        name = credentials.get(settings.AXES_USERNAME_FORM_FIELD)
+    else:
+        name = getattr(request, "data", request.POST).get(settings.AXES_USERNAME_FORM_FIELD)
+    return name[:LOCKOUT_USERNAME_LENGTH] if isinstance(name, str) else name
+
+
 def clear_failures_of_user(sender, request, user, **kwargs) -> None:
     """On user_logged_in: the person proved who they are, so their name's failures go.
 

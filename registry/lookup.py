@@ -216,6 +216,9 @@ def directory(*, network: str = "", entidad: int | None = None, organ_kind: str 
     """Accounts the Institute operates today, the national official ones first, then by
     organ (central offices, consejerías, juntas locales, distritales), entidad and network."""
     accounts = _public_accounts().filter(status__in=Account.OPERATED_STATUSES).exclude(handle="")
+    if any("\x00" in value for value in (network, organ_kind, q or "")):
+        # Nothing stored holds a NUL, and PostgreSQL refuses one in a query.
+        return accounts.none()
     if network:
         accounts = accounts.filter(network__code=network)
     if entidad:

@@ -79,6 +79,7 @@ LEGACY_PREFIXES = frozenset({"pg"})
 # Something that starts like a host ("x.com/…", "www.facebook.com") rather than a handle.
 _HOSTLIKE = re.compile(r"^[a-z0-9-]+(\.[a-z0-9-]+)+(:\d+)?(/|$)", re.IGNORECASE)
 _SPACES = re.compile(r"\s+")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True)
@@ -149,7 +150,9 @@ def handle_from_path(network: Network, path: str) -> str:
 def parse(text: str, networks: Iterable[Network]) -> Query:
     networks = tuple(networks)
     text = _SPACES.sub(" ", (text or "").strip().strip("<>\"'“”«»").strip())
-    if not text:
+    if not text or _CONTROL.search(text):
+        # A control character (a NUL, a backspace) is in no handle or address; and no
+        # database is asked about it (PostgreSQL refuses a NUL in a query).
         return Query(key="", networks=(), is_address=False)
     if looks_like_address(text, networks):
         parts = urlsplit(text if "://" in text else f"https://{text}")

@@ -18,8 +18,10 @@ router = Router(tags=["Público"], auth=None, throttle=[PublicRateThrottle()])
 
 
 def _checked_network(code: str) -> str:
-    if code and not Network.objects.filter(code=code).exists():
-        codes = ", ".join(Network.objects.values_list("code", flat=True))
+    codes = list(Network.objects.values_list("code", flat=True))
+    if code and code not in codes:
+        # Compared here, not in a query: a code with a NUL would make PostgreSQL refuse it.
+        codes = ", ".join(codes)
         raise validation_error(
             {
                 "network": [

@@ -97,6 +97,17 @@ def test_the_paused_user_name_is_refused_from_another_address_too(client, ana):
     assert is_paused(response)
 
 
+def test_an_over_long_user_name_is_counted_under_what_the_column_holds(client, db):
+    # Django's sign-in form does not enforce the name's length; PostgreSQL refuses a value
+    # over axes' 255-character column (the sign-in page answered 500 there).
+    name = "x" * 10_000
+    response = fail(client, name, 1)
+    assert response.status_code == 200
+    assert "El usuario o la contraseña no son correctos" in response.content.decode()
+    assert [len(a.username) for a in AccessAttempt.objects.all()] == [255]
+    assert is_paused(fail(client, name, LIMIT - 1))
+
+
 def test_the_pause_page_says_for_how_long_and_what_to_do(client, ana):
     body = fail(client, ana.username, LIMIT).content.decode()
 

@@ -150,6 +150,7 @@ AXES_VERBOSE = False
 # core.signin.client_ip_address reads X-Forwarded-For instead, trusting only the entries
 # written by the AXES_IPWARE_PROXY_COUNT proxies in front of gunicorn (none on a laptop).
 AXES_CLIENT_IP_CALLABLE = "core.signin.client_ip_address"
+AXES_USERNAME_CALLABLE = "core.signin.username_for_lockout"
 AXES_IPWARE_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 LOGIN_URL = "login"

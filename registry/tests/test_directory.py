@@ -187,3 +187,9 @@ def test_no_email_and_no_person_appears_anywhere_public(client, world):
     for page in pages:
         for secret in secrets:
             assert secret not in page, secret
+
+
+@pytest.mark.parametrize("field", ["network", "organ_kind", "q"])
+def test_a_nul_in_a_filter_matches_nothing_without_asking_the_database(world, field, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert list(lookup.directory(**{field: "x\x00"})) == []

@@ -93,6 +93,11 @@ def test_every_network_reads_its_own_address_forms(networks, network, text, key)
         "Instituto Nacional Electoral",
         "",
         "   ",
+        # Control characters are in no handle or address (and PostgreSQL refuses a NUL).
+        "INEMexico\x00",
+        "https://x.com/INE\x00Mexico",
+        "\x08INEMexico",
+        "INE\x8cMexico",
     ],
 )
 def test_another_site_a_networks_own_page_or_a_name_names_no_profile(networks, text):
