@@ -3,7 +3,10 @@ docs (Swagger UI served from ninja's own static files, no CDN)."""
 
 from __future__ import annotations
 
+import re
+
 from ninja import NinjaAPI
+from ninja.parser import Parser
 
 from . import errors
 from .endpoints import accounts, consultations, content, incidents, public, requests, tokens
@@ -27,11 +30,36 @@ inválidos (`fields` dice cuáles), 429 demasiadas solicitudes o acceso bloquead
 Las evaluaciones semestrales aún no existen en el sistema y no forman parte de esta versión.
 """
 
+_LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def _has_lone_surrogate(value) -> bool:
+    if isinstance(value, str):
+        return bool(_LONE_SURROGATE.search(value))
+    if isinstance(value, dict):
+        return any(_has_lone_surrogate(k) or _has_lone_surrogate(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_lone_surrogate(v) for v in value)
+    return False
+
+
+class JsonParser(Parser):
+    """JSON may escape half a surrogate pair ("\\ud800"): no UTF-8 text holds one, and saving it
+    fails in the database, so such a body is as unreadable as one that is not JSON (400)."""
+
+    def parse_body(self, request):
+        data = super().parse_body(request)
+        if _has_lone_surrogate(data):
+            raise ValueError("lone surrogate in the JSON body")
+        return data
+
+
 api = NinjaAPI(
     title="Redes sociales institucionales del INE — API",
     version="1.0.0",
     description=DESCRIPTION,
     urls_namespace="api:v1",  # inside api.urls (app_name "api")
+    parser=JsonParser(),
 )
 errors.install(api)
 api.add_router("/public", public.router)

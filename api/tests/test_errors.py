@@ -21,6 +21,20 @@ def test_400_for_a_body_that_is_not_json(cast, as_user):
     assert_error(response, 400, "malformed_body")
 
 
+def test_a_lone_surrogate_in_a_json_body_is_a_400_not_a_server_error(cast, as_user):
+    # JSON may escape half a surrogate pair ("\\ud800"); no UTF-8 text, and no database, holds one.
+    client = as_user(cast.admin)
+    bodies = {
+        f"accounts/{cast.account.pk}/log-entries": {"kind": "publication", "text": "Hola \ud800"},
+        "consultations": {"account": cast.account.pk, "kind": "pertinence", "question": "\udfff?", "subject_text": "x"},
+        "incidents": {"kind": "hack", "account": cast.account.pk, "detected_at": "2026-03-01T10:30:00-06:00",
+                      "description": "\ud83d"},
+        "content/check": {"text": "Hola \ud800", "network": "x"},
+    }  # fmt: skip
+    for path, body in bodies.items():
+        assert_error(client.post(path, body), 400, "malformed_body")
+
+
 def test_401_without_credentials(db, anonymous):
     for path in ("accounts", "requests", "consultations", "incidents", "accounts/1", "auth/tokens"):
         assert_error(anonymous.get(path), 401, "not_authenticated")
