@@ -322,6 +322,8 @@ class AccountRequest(models.Model):
         indexes = [
             models.Index(fields=["submitted_at"], condition=Q(status="submitted"), name="request_pending_age"),
             models.Index(fields=["organ", "status"], name="request_organ_status"),
+            # The request list, newest first (Meta.ordering): reads the first page, no sort.
+            models.Index(fields=["-created_at", "-id"], name="request_newest_first"),
         ]
 
     def __str__(self) -> str:

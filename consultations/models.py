@@ -86,6 +86,8 @@ class Consultation(models.Model):
             # The reminder sweep.
             models.Index(fields=["status", "next_reminder_at"], name="consultation_status_reminder"),
             models.Index(fields=["account", "-submitted_at"], name="consultation_account"),
+            # The consultation list, newest first (Meta.ordering): reads the first page, no sort.
+            models.Index(fields=["-submitted_at", "-id"], name="consultation_newest_first"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+# The inbox's order: unread first, then newest. One expression, read by the inbox and by the
+# index that serves it (PostgreSQL uses an expression index only for the same expression).
+UNREAD_FIRST = Case(When(read_at__isnull=True, then=Value(0)), default=Value(1), output_field=IntegerField())
+INBOX_ORDER = (UNREAD_FIRST, F("created_at").desc(), F("id").desc())
 
 
 class Notification(models.Model):
@@ -49,6 +54,10 @@ class Notification(models.Model):
                 name="notification_email_due",
             ),
             models.Index(fields=["recipient", "read_at"], name="notification_inbox"),
+            # The home page's latest notifications (Meta.ordering) and the inbox page: each
+            # reads its first rows from the index, never sorting all of a person's notifications.
+            models.Index(fields=["recipient", "-created_at", "-id"], name="notification_recipient_newest"),
+            models.Index(F("recipient"), *INBOX_ORDER, name="notification_inbox_order"),
             models.Index(
                 fields=["recipient", "created_at"],
                 condition=Q(email_status="digest"),

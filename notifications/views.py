@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Case, IntegerField, Value, When
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -11,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from . import services
 from .forms import InboxFilterForm, PreferencesForm
 from .kinds import label_for
-from .models import Notification
+from .models import INBOX_ORDER, Notification
 
 PAGE_SIZE = 25
 
@@ -21,11 +20,7 @@ def inbox(request):
     """Unread first, then newest; filtered by kind and read state."""
     received = list(request.user.notifications.order_by().values_list("kind", flat=True).distinct())
     form = InboxFilterForm(request.GET, received_kinds=received)
-    items = request.user.notifications.order_by(
-        Case(When(read_at__isnull=True, then=Value(0)), default=Value(1), output_field=IntegerField()),
-        "-created_at",
-        "-id",
-    )
+    items = request.user.notifications.order_by(*INBOX_ORDER)
     if not form.is_valid():
         items = items.none()  # as every list here: an invalid filter matches nothing, and says why
     else:
