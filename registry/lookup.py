@@ -156,16 +156,20 @@ def verify(q: str, network_code: str | None = None) -> Verdict:
 
 
 def look_alikes(key: str, network_ids: list[int], limit: int = 5) -> list[Account]:
-    """Operated accounts whose handle ``key`` imitates (see ``normalize.looks_alike``)."""
+    """Operated accounts whose handle ``key`` imitates (see ``normalize.looks_alike``). The
+    national official accounts are compared on every network: their handles are reserved
+    everywhere, so "INEMexico" on Instagram imitates INE's X and Facebook accounts."""
     candidates = (
         _public_accounts()
-        .filter(status__in=Account.OPERATED_STATUSES, network_id__in=network_ids)
+        .filter(Q(network_id__in=network_ids) | Q(is_official=True), status__in=Account.OPERATED_STATUSES)
         .exclude(handle="")
         .order_by("-is_official", "network__sort_order", "handle")
     )
     found = []
     for account in candidates.iterator(chunk_size=2000):
-        if normalize.looks_alike(key, account.network.handle_key(account.handle)):
+        registered = account.network.handle_key(account.handle)
+        elsewhere = account.network_id not in network_ids
+        if normalize.looks_alike(key, registered) or (elsewhere and key == registered):
             found.append(account)
             if len(found) == limit:
                 break

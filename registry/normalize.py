@@ -11,6 +11,7 @@ guessed beyond that: a look-alike (a digit for a letter, an extra suffix) is ano
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
@@ -177,10 +178,37 @@ _CONFUSABLES = str.maketrans({"0": "o", "1": "l", "i": "l", "3": "e", "4": "a", 
 _SEPARATORS = re.compile(r"[._\-]")
 
 
+# Letters of other scripts drawn like Latin ones, after lower-casing ("ІNEMexico" with a
+# Cyrillic І, "ΙΝΕΜexico" in Greek capitals).
+_HOMOGLYPHS = str.maketrans(
+    {
+        # Cyrillic
+        "а": "a", "в": "b", "е": "e", "ё": "e", "і": "i", "ї": "i", "ј": "j", "к": "k", "м": "m", "н": "h",
+        "о": "o", "р": "p", "с": "c", "т": "t", "у": "y", "х": "x", "ѕ": "s", "ԁ": "d", "һ": "h", "ӏ": "l",
+        "ԛ": "q", "ԝ": "w",
+        # Greek
+        "α": "a", "β": "b", "ε": "e", "η": "h", "ι": "i", "κ": "k", "μ": "m", "ν": "n", "ο": "o", "ρ": "p",
+        "τ": "t", "υ": "y", "χ": "x", "ζ": "z", "ϲ": "c",
+        # Latin letters that are not a, b, c…
+        "ı": "i", "ɡ": "g", "ℓ": "l",
+    }
+)  # fmt: skip
+
+
+def _plain_letters(key: str) -> str:
+    """Full-width and styled letters (ＩＮＥ, 𝐈𝐍𝐄) as plain ones, accents and invisible
+    characters (a zero-width space, a soft hyphen) dropped, other scripts' look-alike letters
+    as the Latin ones they imitate."""
+    decomposed = unicodedata.normalize("NFKD", key)
+    kept = "".join(c for c in decomposed if unicodedata.category(c) not in ("Mn", "Cf"))
+    return kept.lower().translate(_HOMOGLYPHS)
+
+
 def skeleton(key: str) -> str:
-    """What a handle looks like to a hurried reader: case, separators and confusable
-    characters folded away ("INE_Mexic0" and "inemexico" share one)."""
-    folded = _SEPARATORS.sub("", key.lower()).translate(_CONFUSABLES)
+    """What a handle looks like to a hurried reader: case, separators, accents, other scripts
+    and confusable characters folded away ("INE_Mexic0", "ＩＮＥＭｅｘｉｃｏ", "ІNEMexico" and
+    "inemexico" share one)."""
+    folded = _SEPARATORS.sub("", _plain_letters(key)).translate(_CONFUSABLES)
     return folded.replace("rn", "m").replace("vv", "w")
 
 

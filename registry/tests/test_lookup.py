@@ -56,6 +56,41 @@ def test_an_address_is_answered_for_its_own_network_only(world):
     assert verdict.status == Status.UNREGISTERED and verdict.matches == []
 
 
+@pytest.mark.parametrize(
+    "text, network",
+    [
+        ("https://www.instagram.com/INEMexico/", None),
+        ("https://www.tiktok.com/@inemexico", None),
+        ("https://www.threads.net/@INETV", None),
+        ("https://www.threads.com/@INEtelMX", None),
+        ("https://www.linkedin.com/company/inemexico", None),
+        ("@INETV", "x"),
+        ("INEMexico", "instagram"),
+    ],
+)
+def test_an_official_handle_on_another_network_is_flagged_as_an_imitation(world, text, network):
+    # The four official handles are reserved on every network: anyone holding one elsewhere
+    # imitates the Institute, and the lookup says which account is the real one.
+    verdict = lookup.verify(text, network_code=network)
+    assert verdict.status == Status.UNREGISTERED and verdict.matches == []
+    assert verdict.similar_to and all(a.is_official for a in verdict.similar_to)
+
+
+@pytest.mark.parametrize(
+    "impostor",
+    [
+        "\uff29\uff2e\uff25\uff2d\uff45\uff58\uff49\uff43\uff4f",
+        "\u0406NEMexico",
+        "INEM\u0435xic\u043e",
+        "@\u0406NEMexico",
+    ],
+)
+def test_full_width_and_cyrillic_look_alikes_are_flagged_not_vouched_for(world, impostor):
+    verdict = lookup.verify(impostor)
+    assert verdict.status == Status.UNREGISTERED and verdict.matches == []
+    assert "INEMexico" in {a.handle for a in verdict.similar_to}
+
+
 @pytest.mark.parametrize("impostor", ["INEMexic0", "lNEMexico", "INEMexico_oficial", "INEMexicoMX"])
 def test_look_alikes_are_never_vouched_for_and_name_what_they_imitate(world, impostor):
     for text in (impostor, f"@{impostor}", f"https://x.com/{impostor}"):

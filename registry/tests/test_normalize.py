@@ -111,6 +111,30 @@ def test_a_look_alike_imitates_without_being_the_handle(impostor):
     assert normalize.looks_alike(impostor.lower(), "inemexico")
 
 
+@pytest.mark.parametrize(
+    "impostor",
+    [
+        "\uff29\uff2e\uff25\uff2d\uff45\uff58\uff49\uff43\uff4f",  # full-width ＩＮＥＭｅｘｉｃｏ
+        "\U0001d408\U0001d40d\U0001d404\U0001d40c\U0001d41e\U0001d431\U0001d422\U0001d41c\U0001d428",  # 𝐈𝐍𝐄𝐌𝐞𝐱𝐢𝐜𝐨
+        "\u0406NEMexico",  # Cyrillic І
+        "INEM\u0435xic\u043e",  # Cyrillic е and о
+        "\u0399\u039d\u0395\u039cexico",  # Greek ΙΝΕΜ
+        "\u0406\u039d\u0415\u041c\u0435\u0445\u0456\u0441\u043e",  # not one Latin letter: ІΝЕМехісо
+        "INE\u200bMexico",  # a zero-width space
+        "INE\u200dMex\u00adico",  # a zero-width joiner and a soft hyphen
+        "INEM\u00e9xic\u00f3",  # accents: INEMéxicó
+    ],
+)
+def test_unicode_look_alikes_imitate_the_handle(impostor):
+    assert normalize.looks_alike(impostor.lower(), "inemexico")
+
+
+def test_a_unicode_look_alike_is_never_the_handle_itself(networks):
+    # Networks allow only ASCII handles: a full-width or Cyrillic form is someone else's.
+    for text in ("\uff29\uff2e\uff25\uff2d\uff45\uff58\uff49\uff43\uff4f", "\u0406NEMexico"):
+        assert _parse(networks, text).key != "inemexico"
+
+
 @pytest.mark.parametrize("other", ["INEJalisco", "ConsejeraUno", "cuenta", "INE", "INEtelMX"])
 def test_unrelated_handles_are_not_look_alikes(other):
     assert not normalize.looks_alike(other.lower(), "inemexico")
