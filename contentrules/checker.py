@@ -243,17 +243,28 @@ ADDRESS = re.compile(
     r"\b(?:col\.|colonia|fracc\.?|fraccionamiento|barrio|unidad habitacional)(?!\w)",
 )
 TOLL_FREE = ("800", "900")  # «800 433 2000» is INETEL, the Institute's own line
+# Other lines the Institute publishes: INETEL from abroad (+52 55 5481 9897) and the
+# switchboard of its central offices (55 5628 4200).
+INSTITUTE_LINES = frozenset({"5554819897", "5556284200"})
+# «1 234 567 890 pesos»: a quantity in groups of three, as the SI and the RAE write them.
+# No one writes a telephone number so (they end in a group of four or of two).
+THOUSANDS = re.compile(r"\d{1,3}(?: \d{3})+")
 
 
 def _phone_digits(number: str) -> str | None:
+    if THOUSANDS.fullmatch(number):
+        return None
     digits = re.sub(r"\D", "", number)
-    if len(digits) == 12 and digits.startswith("52"):
+    if len(digits) == 13 and digits.startswith(("044", "045")):
+        # The mobile prefixes dialled until 2019 («044 33 3614 5566»).
+        digits = digits[3:]
+    elif len(digits) == 12 and digits.startswith("52"):
         digits = digits[2:]
     elif len(digits) == 13 and digits.startswith("521"):
         digits = digits[3:]
     elif len(digits) == 12 and digits.startswith("01"):
         digits = digits[2:]
-    if len(digits) != 10 or digits.startswith(TOLL_FREE):
+    if len(digits) != 10 or digits.startswith(TOLL_FREE) or digits in INSTITUTE_LINES:
         return None
     return digits
 

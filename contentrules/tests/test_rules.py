@@ -36,6 +36,10 @@ def test_every_rule_is_registered():
         ("La clave de elector GMRRJN85010114H300 aparece en la lista.", "GMRRJN85010114H300"),
         ("Revisa tu OCR 1234567890123 en el reverso.", "OCR 1234567890123"),
         ("Línea del reverso: IDMEX1234567890<<0123456789012", "IDMEX1234567890<<0123456789012"),
+        ("Llámanos al 33-3614-5566.", "33-3614-5566"),
+        ("Celular del enlace: 044 33 3614 5566", "044 33 3614 5566"),
+        ("Celular del enlace: 045 33 3614 5566", "045 33 3614 5566"),
+        ("Escribe a jperez@outlook.com", "jperez@outlook.com"),
     ],
 )
 def test_personal_data_is_found_and_blocks(text, expected):
@@ -53,6 +57,12 @@ def test_personal_data_is_found_and_blocks(text, expected):
         "La sesión empieza a las 10:00 horas del 15/03/2027.",
         "El Partido Acción Nacional registró su plataforma ante el Consejo General.",
         "Consulta https://ine.mx/credencial/?folio=3312345678 para más datos.",
+        # Quantities grouped in thousands with spaces (the SI and RAE style) are not phones.
+        "El presupuesto ejercido fue de 1 234 567 890 pesos.",
+        "La Lista Nominal suma 98 329 591 personas; en 2024 hubo 1 000 000 000 de boletas.",
+        # The Institute's own published lines: INETEL from abroad and the switchboard.
+        "Desde el extranjero, INETEL: +52 55 5481 9897.",
+        "Conmutador de oficinas centrales: 55 5628 4200.",
     ],
 )
 def test_institutional_contacts_and_ordinary_numbers_are_not_personal_data(text):
