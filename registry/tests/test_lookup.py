@@ -209,6 +209,22 @@ def test_the_pending_card_names_both_handles(client, world):
     assert "Se está verificando un cambio de nombre de usuario de esta cuenta: de @INEJalisco a @INE_Jal." in body
 
 
+def test_a_compromised_account_with_a_pending_change_warns_of_both(client, world):
+    # Hijackers often rename first: asked by either handle, the card says the account is
+    # compromised and that the new handle is not verified.
+    services.propose_handle_change(
+        account_id=world.compromised.pk,
+        by=world.cast.admin,
+        new_handle="INEJaliscoMX",
+        new_url="https://www.facebook.com/INEJaliscoMX",
+        reason="La red cambió el nombre.",
+    )
+    for q in ("https://www.facebook.com/INE.Jalisco", "https://www.facebook.com/INEJaliscoMX"):
+        body = _page(client, q)
+        assert "verdict-compromised" in body and "No confíe en sus publicaciones recientes." in body
+        assert "un cambio de nombre de usuario de esta cuenta: de INE.Jalisco a INEJaliscoMX." in body
+
+
 def test_the_personal_card_says_personal(client, world):
     assert "Cuenta personal publicitada de una consejería" in _page(client, "ConsejeraUno")
 
