@@ -34,7 +34,7 @@ def overview_panel(request: HttpRequest) -> Panel:
         ]
         context["abandoned"] = visible.filter(flagged_abandoned_at__isnull=False, status=Account.Status.ACTIVE).count()
     if access.can_see_coverage(user):
-        context["coverage_gap_count"] = len(selectors.coverage_gaps())
+        context["coverage_gap_count"] = selectors.organs_with_coverage_gaps().count()
     return Panel(template="accounts/_home_panel.html", order=0, context=context)
 
 

@@ -375,6 +375,39 @@ def test_coverage_query_count_does_not_grow_with_organs(cast, django_assert_max_
     assert len(gaps) == 21
 
 
+def test_coverage_loads_only_the_organs_with_gaps(django_assert_max_num_queries):
+    def staffed_organ():
+        organ = OrganFactory()
+        AccountFactory(organ=organ)
+        titular = designate(organ, UserFactory(organ=organ), TITULAR)
+        suplente = designate(organ, UserFactory(organ=organ, position_level=PositionLevel.OPERATIVO), SUPLENTE)
+        return organ, titular.user, suplente.user
+
+    for _ in range(50):
+        staffed_organ()
+    inactive_organ, _, inactive = staffed_organ()
+    inactive.is_active = False
+    inactive.save()
+    moved_organ, moved, _ = staffed_organ()
+    moved.organ = inactive_organ
+    moved.save()
+    assert set(selectors.organs_with_coverage_gaps()) == {inactive_organ, moved_organ}
+    with django_assert_max_num_queries(3):
+        gaps = selectors.coverage_gaps()
+    assert [(gap.organ, gap.live_accounts, gap.problems) for gap in gaps] == sorted(
+        [
+            (inactive_organ, 1, [f"Administrador suplente {inactive} está inactivo."]),
+            (moved_organ, 1, [f"Administrador titular {moved} ya no pertenece al órgano."]),
+        ],
+        key=lambda gap: gap[0].name,
+    )
+
+
+def test_the_home_panel_counts_the_gaps_in_one_query(cast, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        assert selectors.organs_with_coverage_gaps().count() == 1  # the other organ lacks a suplente
+
+
 def test_an_administrator_moved_to_another_organ_loses_the_old_organs_accounts_at_once(client, cast):
     cast.admin.organ = cast.other_organ
     cast.admin.save()
