@@ -21,7 +21,7 @@ from accounts import access as accounts_access
 from accounts.models import Account, Network, User
 from notifications.services import notify
 
-from . import access
+from . import access, normalize
 from .models import HandleChange
 
 
@@ -55,13 +55,28 @@ def new_identity_errors(account: Account, new_handle: str, new_url: str) -> dict
     if key == network.handle_key(account.handle):
         errors["new_handle"] = [_("Es el nombre de usuario que la cuenta ya tiene registrado.")]
         return errors
-    if Account.objects.live().filter(network=network, handle__iexact=new_handle).exclude(pk=account.pk).exists():
+    imitated = next(
+        (handle for handle in sorted(Account.reserved_handle_keys()) if normalize.looks_alike(key, handle)), None
+    )
+    if imitated and not account.is_official:
+        # The public lookup warns that such a handle imitates an official account; the
+        # registry must never vouch for one.
+        errors["new_handle"] = [
+            _(
+                "«%(handle)s» se parece al nombre de una cuenta oficial del Instituto (%(official)s): el registro "
+                "público lo señala como posible suplantación y no puede avalarlo."
+            )
+            % {"handle": new_handle, "official": imitated}
+        ]
+    elif Account.objects.live().filter(network=network, handle__iexact=new_handle).exclude(pk=account.pk).exists():
         errors["new_handle"] = [_("Ya existe una cuenta vigente con ese nombre de usuario en esa red.")]
     elif (
         HandleChange.objects.filter(
             status=HandleChange.Status.PROPOSED, account__network=network, new_handle__iexact=new_handle
         )
         .exclude(account=account)
+        # A change left pending on an account since closed claims nothing.
+        .exclude(account__status=Account.Status.CLOSED)
         .exists()
     ):
         errors["new_handle"] = [_("Otra cuenta ya propuso ese nombre de usuario y espera la verificación.")]

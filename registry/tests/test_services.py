@@ -69,6 +69,24 @@ def test_a_reserved_handle_is_refused(world):
     _refused(world, "new_handle", "está reservado", new_handle="@inetv", new_url="https://x.com/inetv")
 
 
+@pytest.mark.parametrize("handle", ["INEMexic0", "INEMexico_MX", "lNETV", "INEteIMX"])
+def test_a_look_alike_of_an_official_handle_is_refused(world, handle):
+    # The public lookup flags it as a possible impersonation: the registry never vouches for one.
+    _refused(world, "new_handle", "se parece al nombre de una cuenta oficial", new_handle=handle,
+             new_url=f"https://x.com/{handle}")  # fmt: skip
+
+
+def test_a_change_left_pending_on_a_closed_account_claims_nothing(world):
+    other = AccountFactory(organ=world.jle, network=world.networks.x, handle="INEJalTmp", url="https://x.com/INEJalTmp")
+    HandleChange.objects.create(
+        account=other, old_handle="INEJalTmp", new_handle="INE_Jal", new_url="https://x.com/INE_Jal",
+        reason="Prueba", proposed_by=world.cast.admin,
+    )  # fmt: skip
+    _refused(world, "new_handle", "Otra cuenta ya propuso")
+    Account.objects.filter(pk=other.pk).update(status=Account.Status.CLOSED)
+    assert _propose(world).new_handle == "INE_Jal"
+
+
 def test_an_official_account_may_take_an_official_handle(world):
     youtube = world.official[2]
     person = UserFactory(organ=youtube.organ)
