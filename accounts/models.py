@@ -386,7 +386,12 @@ class Account(models.Model):
                 violation_error_code="handle_taken",
             ),
         ]
-        indexes = [models.Index(fields=["status", "password_rotation_due_on"], name="account_status_pwd_due")]
+        indexes = [
+            models.Index(fields=["status", "password_rotation_due_on"], name="account_status_pwd_due"),
+            # The public lookup asks by handle whatever the status, closed accounts included,
+            # which the partial unique constraint above cannot serve.
+            models.Index(Lower("handle"), "network", name="account_handle_lookup"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.display_handle or self.name} ({self.network})"

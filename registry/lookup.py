@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.db.models import Case, IntegerField, Max, Q, QuerySet, Value, When
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -116,13 +117,16 @@ def verify(q: str, network_code: str | None = None) -> Verdict:
         for change in HandleChange.objects.filter(
             status=HandleChange.Status.PROPOSED, account__network_id__in=network_ids
         )
-        .filter(Q(new_handle__iexact=query.key) | Q(account__handle__iexact=query.key))
+        .annotate(new_handle_lower=Lower("new_handle"), handle_lower=Lower("account__handle"))
+        .filter(Q(new_handle_lower=query.key) | Q(handle_lower=query.key))
         .select_related("account__organ__entidad", "account__network")
     }
+    # The key is already lower case: compared with LOWER(handle), the query uses the account's
+    # handle index (handle__iexact compares UPPER() of both and no index has that).
     held = list(
-        _public_accounts().filter(
-            network_id__in=network_ids, handle__iexact=query.key, status__in=(*Account.OPERATED_STATUSES, "closed")
-        )
+        _public_accounts()
+        .annotate(handle_lower=Lower("handle"))
+        .filter(network_id__in=network_ids, handle_lower=query.key, status__in=(*Account.OPERATED_STATUSES, "closed"))
     )
     matches: list[Match] = []
     live_networks = set()
