@@ -74,6 +74,10 @@ class VerifyOut(Schema):
     account: PublicAccount | None
     matches: list[PublicMatch]
     similar_to: list[PublicAccount]
+    renamed_to: list[PublicAccount] = Field(
+        default_factory=list,
+        description="Cuentas del INE que tenían este nombre de usuario y lo cambiaron (confirmado por CNCS).",
+    )
     query: str
 
 

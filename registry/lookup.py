@@ -69,6 +69,10 @@ class Verdict:
     similar_to: list[Account] = field(default_factory=list)
     # False when the text names no profile (a name, another site, a network's own page).
     names_a_profile: bool = True
+    # Confirmed changes that took this handle away from an account of the Institute: the
+    # old handle is nobody's now (a hijacker may register it), and the account goes on
+    # under its new one.
+    renamed: list[HandleChange] = field(default_factory=list)
 
     @property
     def account(self) -> Account | None:
@@ -156,7 +160,32 @@ def verify(q: str, network_code: str | None = None) -> Verdict:
     matches = _sorted(matches)
     if matches:
         return Verdict(query=q, status=matches[0].status, matches=matches)
-    return Verdict(query=q, status=Status.UNREGISTERED, similar_to=look_alikes(query.key, network_ids))
+    return Verdict(
+        query=q,
+        status=Status.UNREGISTERED,
+        similar_to=look_alikes(query.key, network_ids),
+        renamed=renamed_from(query.key, network_ids),
+    )
+
+
+def renamed_from(key: str, network_ids: list[int]) -> list[HandleChange]:
+    """The latest confirmed change per operated account that left the handle ``key``."""
+    changes = (
+        HandleChange.objects.filter(
+            status=HandleChange.Status.CONFIRMED,
+            account__network_id__in=network_ids,
+            account__status__in=Account.OPERATED_STATUSES,
+        )
+        .annotate(old_handle_lower=Lower("old_handle"))
+        .filter(old_handle_lower=key)
+        .exclude(account__handle="")
+        .select_related("account__organ__entidad", "account__network")
+        .order_by("-decided_at", "-id")
+    )
+    latest: dict[int, HandleChange] = {}
+    for change in changes:
+        latest.setdefault(change.account_id, change)
+    return list(latest.values())
 
 
 def look_alikes(key: str, network_ids: list[int], limit: int = 5) -> list[Account]:

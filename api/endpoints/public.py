@@ -65,6 +65,7 @@ def verify(
             for m in verdict.matches
         ],
         "similar_to": [lookup.public_record(a) for a in verdict.similar_to],
+        "renamed_to": [lookup.public_record(change.account) for change in verdict.renamed],
         "query": verdict.query,
     }
 

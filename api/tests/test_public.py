@@ -115,3 +115,21 @@ def test_the_docs_page_loads_no_asset_from_another_host(db):
     assert "http://" not in html and "https://" not in html
     for asset in re.findall(r"""(?:src|href)="([^"]+)\"""", html):
         assert asset.startswith("/static/ninja/"), asset
+
+
+def test_verify_of_a_renamed_handle_points_to_the_account(cast, anonymous):
+    from registry import services as registry_services
+
+    change = registry_services.propose_handle_change(
+        account_id=cast.account.pk,
+        by=cast.admin,
+        new_handle="INEPrueba2",
+        new_url="https://x.com/INEPrueba2",
+        reason="La red pidió otro nombre.",
+    )
+    registry_services.confirm_handle_change(change_id=change.pk, by=cast.cncs)
+    cast.account.refresh_from_db()
+    body = anonymous.get("public/verify", {"q": "@INEPrueba"}).json()
+    assert body["status"] == "unregistered" and body["account"] is None
+    assert body["renamed_to"] == [lookup.public_record(cast.account)]
+    assert anonymous.get("public/verify", {"q": "@INEPrueba2"}).json()["renamed_to"] == []

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import Account
 from accounts.tests.factories import AccountFactory
 from registry import lookup, services
 from registry.lookup import Status
@@ -262,3 +263,40 @@ def test_the_page_shows_no_people_and_no_emails(client, world):
     body = _page(client, "@INEJalisco") + _page(client, "ine.jalisco")
     for secret in ("secreto.jalisco@ine.mx", "redes@ine.mx", world.cast.admin.username, world.cast.admin.last_name):
         assert secret not in body
+
+
+def test_after_a_confirmed_rename_the_old_handle_is_nobodys_and_points_to_the_account(client, world):
+    # A hijacker may register the abandoned handle: it is not vouched for, and the answer says
+    # where the Institute's account went.
+    change = services.propose_handle_change(
+        account_id=world.jalisco_x.pk,
+        by=world.cast.admin,
+        new_handle="INE_Jal",
+        new_url="https://x.com/INE_Jal",
+        reason="Se acortó el nombre.",
+    )
+    services.confirm_handle_change(change_id=change.pk, by=world.cast.cncs)
+
+    verdict = lookup.verify("https://twitter.com/inejalisco")
+    assert verdict.status == Status.UNREGISTERED and verdict.matches == []
+    assert [c.account for c in verdict.renamed] == [world.jalisco_x]
+    assert lookup.verify("@INE_Jal").status == Status.OFFICIAL
+    assert lookup.verify("@INE_Jal").renamed == []
+
+    body = _page(client, "@INEJalisco")
+    assert "verdict-unregistered" in body or "No registrada" in body
+    assert "que desde el" in body and "se llama @INE_Jal" in body
+    assert 'href="https://x.com/INE_Jal"' in body
+
+
+def test_a_renamed_account_since_closed_is_not_pointed_to(client, world):
+    change = services.propose_handle_change(
+        account_id=world.jalisco_x.pk,
+        by=world.cast.admin,
+        new_handle="INE_Jal",
+        new_url="https://x.com/INE_Jal",
+        reason="Se acortó el nombre.",
+    )
+    services.confirm_handle_change(change_id=change.pk, by=world.cast.cncs)
+    Account.objects.filter(pk=world.jalisco_x.pk).update(status=Account.Status.CLOSED)
+    assert lookup.verify("@INEJalisco").renamed == []
