@@ -265,9 +265,8 @@ def test_the_page_shows_no_people_and_no_emails(client, world):
         assert secret not in body
 
 
-def test_after_a_confirmed_rename_the_old_handle_is_nobodys_and_points_to_the_account(client, world):
-    # A hijacker may register the abandoned handle: it is not vouched for, and the answer says
-    # where the Institute's account went.
+def _rename_jalisco_x(world) -> None:
+    """Jalisco's X account becomes @INE_Jal, proposed by its administrator and confirmed by CNCS."""
     change = services.propose_handle_change(
         account_id=world.jalisco_x.pk,
         by=world.cast.admin,
@@ -276,6 +275,12 @@ def test_after_a_confirmed_rename_the_old_handle_is_nobodys_and_points_to_the_ac
         reason="Se acortó el nombre.",
     )
     services.confirm_handle_change(change_id=change.pk, by=world.cast.cncs)
+
+
+def test_after_a_confirmed_rename_the_old_handle_is_nobodys_and_points_to_the_account(client, world):
+    # A hijacker may register the abandoned handle: it is not vouched for, and the answer says
+    # where the Institute's account went.
+    _rename_jalisco_x(world)
 
     verdict = lookup.verify("https://twitter.com/inejalisco")
     assert verdict.status == Status.UNREGISTERED and verdict.matches == []
@@ -290,13 +295,6 @@ def test_after_a_confirmed_rename_the_old_handle_is_nobodys_and_points_to_the_ac
 
 
 def test_a_renamed_account_since_closed_is_not_pointed_to(client, world):
-    change = services.propose_handle_change(
-        account_id=world.jalisco_x.pk,
-        by=world.cast.admin,
-        new_handle="INE_Jal",
-        new_url="https://x.com/INE_Jal",
-        reason="Se acortó el nombre.",
-    )
-    services.confirm_handle_change(change_id=change.pk, by=world.cast.cncs)
+    _rename_jalisco_x(world)
     Account.objects.filter(pk=world.jalisco_x.pk).update(status=Account.Status.CLOSED)
     assert lookup.verify("@INEJalisco").renamed == []
