@@ -433,7 +433,7 @@ def add_log_entry(
     if corrects_id is not None:
         corrects = LogEntry.objects.filter(pk=corrects_id, account=account).first()
         if corrects is None:
-            raise ValidationError(_("La entrada que intenta corregir no pertenece a esta cuenta."))
+            raise ValidationError({"corrects": _("La entrada que intenta corregir no pertenece a esta cuenta.")})
         kind = LogEntry.Kind.CORRECTION
     entry = LogEntry(
         account=account,

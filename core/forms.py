@@ -14,10 +14,12 @@ from core.middleware import RECOVERED_INPUT_SESSION_KEY
 
 
 def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Show a service's ValidationError on the form: field errors where the field exists."""
+    """Show a service's ValidationError on the form: field errors where the field exists and
+    is seen; an error about a hidden field (one the person never typed) on the whole form."""
     if hasattr(exc, "error_dict"):
         for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
+            shown = field in form.fields and not form.fields[field].widget.is_hidden
+            form.add_error(field if shown else None, errors)
     else:
         form.add_error(None, exc.messages)
 

@@ -50,6 +50,20 @@ def test_the_bitacora_form_validates_and_says_which_field(cast, as_user):
     assert "occurred_at" in error["fields"]
 
 
+def test_correcting_another_account_s_entry_is_a_422_on_corrects(cast, as_user):
+    from accounts import services as account_services
+
+    elsewhere = account_services.add_log_entry(
+        account_id=cast.other_account.pk, by=cast.other_admin, kind="publication", text="De otra cuenta."
+    )
+    response = as_user(cast.admin).post(
+        f"accounts/{cast.account.pk}/log-entries", {"kind": "other", "text": "Corrige.", "corrects": elsewhere.pk}
+    )
+    error = assert_error(response, 422, "validation_error")
+    assert error["fields"]["corrects"] == ["La entrada que intenta corregir no pertenece a esta cuenta."]
+    assert not LogEntry.objects.filter(account=cast.account).exists()
+
+
 def test_a_closed_account_takes_no_entries(cast, as_user):
     Account.objects.filter(pk=cast.account.pk).update(status=Account.Status.CLOSED)
     # Closed accounts are not operated: the access check refuses first, as on the page.
