@@ -25,6 +25,7 @@ urlpatterns = [
     path("verificar/reportar/", include((public_urls.public_patterns, "public_reports"))),
     path("notificaciones/", include("notifications.urls")),
     path("contenido/", include("contentrules.urls")),
+    path("evaluaciones/", include("evaluations.urls")),
     path("", include("api.urls")),
     path("", include("registry.urls")),
     path("", include("core.urls")),

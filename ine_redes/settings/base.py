@@ -269,6 +269,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "core.tasks.clean_kept_uploads",
         "schedule": crontab(hour=3, minute=30),
     },
+    # Opens the semester's evaluation period on its first day; idempotent (one period per
+    # semester, one evaluation per account), so running it every day catches a missed day.
+    "evaluations-open-period": {
+        "task": "evaluations.tasks.open_current_period",
+        "schedule": crontab(hour=0, minute=10),
+    },
+    # Training reminders: each stage (TRAINING_REMINDER_DAYS_BEFORE) once per meeting.
+    "evaluations-training-reminders": {
+        "task": "evaluations.tasks.send_training_reminders",
+        "schedule": crontab(minute=5),
+    },
     "notification-daily-digests": {
         "task": "notifications.tasks.send_notification_digests",
         "schedule": crontab(hour=8, minute=0),
@@ -310,6 +321,14 @@ APPROVALS_REMINDER_AFTER_DAYS = env.int("APPROVALS_REMINDER_AFTER_DAYS", default
 OFICIO_MAX_UPLOAD_BYTES = env.int("OFICIO_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
 IDENTITY_MATERIAL_MAX_UPLOAD_BYTES = env.int("IDENTITY_MATERIAL_MAX_UPLOAD_BYTES", default=25 * 1024 * 1024)
 # Demo users are only ever created with DEBUG on.
+# Evaluations (§8) and the annual training meeting.
+# An issued evaluation below this weighted score (0–100) is listed in the reports.
+EVALUATION_BELOW_THRESHOLD = env.int("EVALUATION_BELOW_THRESHOLD", default=60)
+# Reminders of a scheduled training meeting, in days before it; each goes once.
+TRAINING_REMINDER_DAYS_BEFORE = env.list("TRAINING_REMINDER_DAYS_BEFORE", cast=int, default=[7, 1])
+# An administrator with no attended training in this many months is flagged.
+TRAINING_VALID_MONTHS = env.int("TRAINING_VALID_MONTHS", default=12)
+
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="demo-ine-2026")
 
 # A refused (403) or missing (404) page is one line in the log, not a traceback; 500s keep theirs.
