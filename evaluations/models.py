@@ -198,6 +198,13 @@ def weighted_score(pairs) -> Decimal | None:
     return (total * 100 / total_weight).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
+class EvaluationQuerySet(models.QuerySet):
+    def to_do(self):
+        """Still to be scored or issued: editable, and the account not closed (a closed
+        account is not evaluated; its evaluation stays pending, not counted as work)."""
+        return self.filter(status__in=EDITABLE_STATUSES).exclude(account__status=Account.Status.CLOSED)
+
+
 class Evaluation(models.Model):
     Status = EvaluationStatus
     EDITABLE_STATUSES = EDITABLE_STATUSES
@@ -228,6 +235,8 @@ class Evaluation(models.Model):
     response = models.TextField(_("respuesta del órgano"), blank=True, validators=[validate_multiline_text])
     created_at = models.DateTimeField(_("creada"), default=timezone.now)
     updated_at = models.DateTimeField(_("modificada"), auto_now=True)
+
+    objects = EvaluationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("evaluación")
