@@ -9,6 +9,7 @@ organ's titular acknowledges; only the Comité edits and publishes the criteria.
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -68,3 +69,26 @@ def get_evaluation_for(user: User, pk: int) -> Evaluation:
 def may_acknowledge(user: User, evaluation: Evaluation) -> bool:
     """The titular of the evaluated organ acknowledges (an organ never acknowledges another's)."""
     return user.is_authenticated and accounts_access.headed_organ_id(user) == evaluation.organ_id
+
+
+def sees_evaluations(user: User) -> bool:
+    """Has any evaluation to see: CNCS, the Comité, a superuser, or an organ's titular or administrator."""
+    return sees_all(user) or bool(organ_ids_seen_by(user))
+
+
+def sees_drafts(user: User) -> bool:
+    """Sees the scores of an evaluation before it is issued. The organ sees its evaluation once
+    issued: a draft is Comunicación Social's work in progress."""
+    return sees_all(user)
+
+
+def require_evaluator(user: User) -> None:
+    if not evaluates(user):
+        raise PermissionDenied(
+            _("Solo Comunicación Social abre periodos y califica, emite y corrige las evaluaciones.")
+        )
+
+
+def require_acknowledger(user: User, evaluation: Evaluation) -> None:
+    if not may_acknowledge(user, evaluation):
+        raise PermissionDenied(_("Solo la persona titular del órgano evaluado acusa recibo de su evaluación."))

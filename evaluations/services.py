@@ -21,7 +21,7 @@ import logging
 from collections.abc import Mapping
 from datetime import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -114,8 +114,8 @@ def open_period(*, year: int, half: int, by: User | None = None, now: datetime |
     semester. Two openings at once make one period (its unique constraint).
     """
     now = now or timezone.now()
-    if by is not None and not access.evaluates(by):
-        raise PermissionDenied(_("Solo Comunicación Social abre los periodos de evaluación."))
+    if by is not None:
+        access.require_evaluator(by)
     if half not in (1, 2):
         raise ValidationError({"semester": _("Elija el primer o el segundo semestre.")})
     if (year, half) > current_semester(now):
@@ -212,11 +212,6 @@ def _lock(evaluation_id: int) -> Evaluation:
     )
 
 
-def _require_evaluator(by: User) -> None:
-    if not access.evaluates(by):
-        raise PermissionDenied(_("Solo Comunicación Social califica, emite y corrige las evaluaciones."))
-
-
 def _refuse_closed_account(evaluation: Evaluation) -> None:
     account = evaluation.account
     if account.status != Account.Status.CLOSED:
@@ -273,7 +268,7 @@ def _check_text(field: str, text: str) -> None:
         raise ValidationError({field: exc.messages}) from exc
 
 
-def _scores(evaluation: Evaluation) -> list[Score]:
+def scores_of(evaluation: Evaluation) -> list[Score]:
     return list(evaluation.scores.select_related("criterion").order_by("criterion__position", "criterion_id"))
 
 
@@ -282,7 +277,7 @@ def _apply_values(
 ) -> tuple[list[Score], bool]:
     """Check and write the values, comments and summary; recompute the score. Returns the
     scores (criterion order) and whether anything changed. Nothing is written on an error."""
-    scores = _scores(evaluation)
+    scores = scores_of(evaluation)
     by_criterion = {score.criterion_id: score for score in scores}
     errors: dict[str, list[str]] = {}
     unknown = set(values) - set(by_criterion)
@@ -334,7 +329,7 @@ def _apply_values(
 def save_scores(*, evaluation_id: int, by: User, values: ScoreValues, summary: str | None = None) -> Evaluation:
     """CNCS saves scores and comments while the evaluation is editable; the first save moves it
     from pending to in progress. The score is recomputed (None while a criterion is unscored)."""
-    _require_evaluator(by)
+    access.require_evaluator(by)
     with transaction.atomic():
         evaluation = _lock(evaluation_id)
         _refuse_issued(evaluation)
@@ -391,7 +386,7 @@ def issue_evaluation(
     """Issue: every criterion scored, the status becomes issued, the revision goes up, a
     snapshot is kept and the organ's titular and administrators are told. ``values`` and
     ``summary``, when given, are saved first in the same transaction (the "Emitir" button)."""
-    _require_evaluator(by)
+    access.require_evaluator(by)
     with transaction.atomic():
         evaluation = _lock(evaluation_id)
         _refuse_issued(evaluation)
@@ -433,7 +428,7 @@ def correct_evaluation(
 ) -> Evaluation:
     """Correct an issued evaluation: the new scores and a new issue in one transaction, with the
     reason; the earlier issues stay visible. The organ acknowledges again."""
-    _require_evaluator(by)
+    access.require_evaluator(by)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Escriba el motivo de la corrección; el órgano lo verá.")})
@@ -501,8 +496,7 @@ def acknowledge_evaluation(
     _check_text("response", response)
     with transaction.atomic():
         evaluation = _lock(evaluation_id)
-        if not access.may_acknowledge(by, evaluation):
-            raise PermissionDenied(_("Solo la persona titular del órgano evaluado acusa recibo de su evaluación."))
+        access.require_acknowledger(by, evaluation)
         if evaluation.status == EvaluationStatus.ACKNOWLEDGED:
             raise InvalidTransition(
                 _("Ya se acusó recibo de esta evaluación el %(when)s (%(who)s).")
