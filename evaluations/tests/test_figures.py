@@ -23,8 +23,13 @@ from accounts.tests.factories import AccountFactory, UserFactory, active_since
 from consultations.models import Consultation
 from evaluations import figures, training
 from evaluations.figures import Figure, FigureGroup, for_evaluation, from_json, longest_gap, to_json
-from evaluations.models import Criterion
-from evaluations.tests.factories import EvaluationFactory, PeriodFactory
+from evaluations.models import Criterion, TrainingMeeting
+from evaluations.tests.factories import (
+    EvaluationFactory,
+    PeriodFactory,
+    TrainingInvitationFactory,
+    TrainingMeetingFactory,
+)
 from incidents.models import Incident
 
 MX = ZoneInfo("America/Mexico_City")
@@ -578,6 +583,18 @@ def test_each_current_administrator_is_listed_with_the_training_flag(evaluation,
     ]
     assert found[0].detail == "Capacitación vigente."
     assert "Sin capacitación en los últimos 12 meses" in found[1].detail
+
+
+def test_the_training_flag_is_the_training_part_s(evaluation, cast):
+    meeting = TrainingMeetingFactory(starts_at=mx(2026, 3, 2, 10), status=TrainingMeeting.Status.HELD)
+    TrainingInvitationFactory(
+        meeting=meeting, user=cast.admin, attended_at=mx(2026, 3, 2, 10, 5), attendance_recorded="cncs"
+    )
+    TrainingInvitationFactory(meeting=meeting, user=cast.suplente)
+
+    found = group(for_evaluation(evaluation, now=RUNNING), "training").figures
+
+    assert [(f.value, f.warning) for f in found] == [(str(cast.admin), False), (str(cast.suplente), True)]
 
 
 def test_an_administrator_who_left_the_organ_is_not_listed(evaluation, cast):
