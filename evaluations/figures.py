@@ -14,7 +14,7 @@ source is read with a fixed number of queries, whatever the account holds.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from statistics import median
 from urllib.parse import urlencode
@@ -99,6 +99,17 @@ class Window:
             today=today,
             ended=period.ends_on < today,
         )
+
+    def within(self, since: datetime | None, until: datetime | None) -> Window:
+        """The part of the window the account existed in: from its activation (or record) to
+        its closure. Days before it existed are not days without activity."""
+        tz = timezone.get_default_timezone()
+        narrowed = self
+        if since and since > self.start:
+            narrowed = replace(narrowed, first_day=timezone.localdate(since, tz), start=since)
+        if until and until < self.end:
+            narrowed = replace(narrowed, last_day=timezone.localdate(until, tz), end=max(until, narrowed.start))
+        return narrowed
 
     @property
     def days(self) -> int:
@@ -214,6 +225,14 @@ def _activity(evaluation, account: Account, window: Window) -> list[Figure]:
             )
             % {"n": corrections}
         )
+    # Gaps and idle days count only while the account existed (entries before it are refused).
+    lived = window.within(account.existed_since, account.closed_at)
+    if lived != window and lived.days:
+        count_detail.insert(
+            1,
+            _("Se cuenta del %(start)s al %(end)s, mientras la cuenta existió.")
+            % {"start": _day(lived.first_day), "end": _day(lived.last_day)},
+        )
     figures = [
         Figure(
             label=_("Entradas de bitácora en el periodo"),
@@ -224,12 +243,19 @@ def _activity(evaluation, account: Account, window: Window) -> list[Figure]:
     ]
 
     cadence, is_default = cadence_days(account.network)
-    if window.days:
-        gap = longest_gap(moments, window.start, window.end)
+    if lived.days:
+        gap = longest_gap(moments, lived.start, lived.end)
         exceeded = gap.length > timedelta(days=cadence)
-        since = _("el inicio del periodo") if gap.since == window.start else _moment_the(gap.since)
+        if gap.since == window.start:
+            since = _("el inicio del periodo")
+        elif gap.since == lived.start:
+            since = _("la activación de la cuenta, el %(at)s") % {"at": _moment(gap.since)}
+        else:
+            since = _moment_the(gap.since)
         if gap.until == window.end:
             until = _("el fin del periodo") if window.ended else _("hoy")
+        elif gap.until == lived.end:
+            until = _("el cierre de la cuenta, el %(at)s") % {"at": _moment(gap.until)}
         else:
             until = _moment_the(gap.until)
         figures.append(
@@ -241,14 +267,15 @@ def _activity(evaluation, account: Account, window: Window) -> list[Figure]:
                 warning=exceeded,
             )
         )
-        active_days = {timezone.localdate(at, tz) for at in moments}
-        idle = window.days - len(active_days)
+        active_days = {day for day in (timezone.localdate(at, tz) for at in moments) if day >= lived.first_day}
+        active_days = {day for day in active_days if day <= lived.last_day}
+        idle = lived.days - len(active_days)
         figures.append(
             Figure(
                 label=_("Días sin actividad"),
-                value=_("%(idle)s de %(days)s") % {"idle": idle, "days": window.days},
+                value=_("%(idle)s de %(days)s") % {"idle": idle, "days": lived.days},
                 detail=_("Días del periodo sin ninguna entrada en la bitácora. %(window)s")
-                % {"window": window.describe()},
+                % {"window": lived.describe()},
                 url=detail_url,
             )
         )

@@ -220,6 +220,33 @@ def test_the_last_gap_ends_at_the_period_end_not_after():
     assert (last_stretch.since, last_stretch.until) == (mx(2026, 7, 2), end)
 
 
+def test_days_before_the_account_existed_are_not_idle(cast):
+    account = AccountFactory(organ=cast.organ, network=cast.network, activated_at=mx(2026, 11, 20, 8))
+    evaluation = EvaluationFactory(period=PeriodFactory(year=2026, half=2), account=account)
+
+    groups = for_evaluation(evaluation, now=RUNNING)
+
+    assert figure(groups, "activity", "Días sin actividad").value == "5 de 5"
+    gap = figure(groups, "activity", "Mayor intervalo sin registros en la bitácora")
+    assert gap.value == "4 d 4 h 00 min"
+    assert gap.detail == "Desde la activación de la cuenta, el 20/11/2026 08:00 hasta hoy."
+    count = figure(groups, "activity", "Entradas de bitácora en el periodo")
+    assert "Se cuenta del 20/11/2026 al 24/11/2026, mientras la cuenta existió." in count.detail
+
+
+def test_days_after_the_account_closed_are_not_idle(evaluation, account):
+    entry(account, mx(2026, 7, 2, 0))
+    type(account).objects.filter(pk=account.pk).update(status="closed", closed_at=mx(2026, 8, 1, 0))
+    evaluation.account.refresh_from_db()
+
+    groups = for_evaluation(evaluation, now=AFTER)
+
+    assert figure(groups, "activity", "Días sin actividad").value == "31 de 32"
+    gap = figure(groups, "activity", "Mayor intervalo sin registros en la bitácora")
+    assert gap.value == "30 d 0 h 00 min"
+    assert gap.detail == "Desde el 02/07/2026 00:00 hasta el cierre de la cuenta, el 01/08/2026 00:00."
+
+
 def test_days_without_activity_count_mexico_city_days(evaluation, account):
     entry(account, mx(2026, 7, 1, 23, 59))
     entry(account, mx(2026, 7, 1, 8))  # same day
