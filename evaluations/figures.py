@@ -158,7 +158,7 @@ def _count(n: int) -> str:
 def _breakdown(counter: Counter, labels: dict) -> str:
     """ "3 Publicación, 1 Respuesta …", the most frequent first, in the choices' own words."""
     ordered = sorted(counter.items(), key=lambda item: (-item[1], str(labels.get(item[0], item[0]))))
-    return "; ".join(f"{labels.get(key, key)}: {n}" for key, n in ordered)
+    return "; ".join(f"{labels.get(key, key)}: {n}" for key, n in ordered) + "." if ordered else ""
 
 
 def _url(name: str, *args, query: dict | None = None) -> str:
@@ -215,7 +215,7 @@ def _activity(evaluation, account: Account, window: Window) -> list[Figure]:
 
     count_detail = [window.describe()]
     if entries:
-        count_detail.append(_breakdown(Counter(kind for _at, kind in entries), dict(LogEntry.Kind.choices)) + ".")
+        count_detail.append(_breakdown(Counter(kind for _at, kind in entries), dict(LogEntry.Kind.choices)))
     if corrections:
         count_detail.append(
             ngettext(

@@ -368,7 +368,7 @@ def test_consultations_are_counted_by_status_and_answer_with_the_median_time(eva
     assert figure(groups, "consultations", "Consultas a Comunicación Social en el periodo").value == "5"
     answered_figure = figure(groups, "consultations", "Respondida")
     assert answered_figure.value == "3"
-    assert answered_figure.detail == "Puede publicarse: 2; No debe publicarse: 1"
+    assert answered_figure.detail == "Puede publicarse: 2; No debe publicarse: 1."
     assert answered_figure.url == reverse("consultations:list") + "?estado=answered"
     assert figure(groups, "consultations", "Vencida sin respuesta").value == "1"
     assert figure(groups, "consultations", "En espera de respuesta").value == "1"
@@ -424,7 +424,7 @@ def test_incidents_by_kind_with_their_times_and_the_unresolved_highlighted(evalu
 
     count = figure(groups, "incidents", "Incidentes detectados en el periodo")
     assert count.value == "2"
-    assert "Contenido erróneo: 1; Hackeo u operación no autorizada: 1" in count.detail
+    assert "Contenido erróneo: 1; Hackeo u operación no autorizada: 1." in count.detail
     assert count.url == reverse("incidents:list") + f"?organ={account.organ_id}&network={account.network_id}"
     unresolved = figure(groups, "incidents", "Incidentes sin resolver")
     assert (unresolved.value, unresolved.warning) == ("1", True)
