@@ -191,7 +191,10 @@ def by_organ(evaluations: QuerySet[Evaluation], limit: int) -> list[Figures]:
         .order_by("organ__name", "organ_id")
     )
     return [
-        replace(_figures(r, r["organ_id"], r["organ__name"]), extra={"entidad": r["organ__entidad__name"] or ""})
+        replace(
+            _figures(r, r["organ_id"], r["organ__name"]),
+            extra={"entidad": r["organ__entidad__name"] or str(NO_ENTIDAD)},
+        )
         for r in rows
     ]
 

@@ -118,7 +118,7 @@ def test_the_figures_by_entidad_by_organ_and_by_network(cast, period):
     organs = reports.by_organ(all_of(period), 60)
     assert [(f.label, f.extra["entidad"], f.accounts, f.average) for f in organs] == [  # by name
         ("Junta Local Aguascalientes", "Aguascalientes", 1, Decimal("70.5")),
-        ("Junta Local Ejecutiva de prueba", "", 1, Decimal("55.0")),
+        ("Junta Local Ejecutiva de prueba", "Oficinas centrales y consejerías", 1, Decimal("55.0")),
         ("Junta Local Jalisco", "Jalisco", 3, Decimal("65.0")),
     ]
 
