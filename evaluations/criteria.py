@@ -125,7 +125,8 @@ def _name(user: User | None) -> str:
     return user.get_full_name() or user.username
 
 
-def _published_refusal(version: CriteriaVersion) -> ValidationError:
+def published_refusal(version: CriteriaVersion) -> ValidationError:
+    """Why a published version refuses a change, with who published it and when."""
     return ValidationError(
         _(
             "La versión %(number)s de los criterios se publicó el %(when)s (%(who)s) y ya no cambia; "
@@ -143,7 +144,7 @@ def _lock_draft(version_id: int, by: User) -> CriteriaVersion:
     if version is None:
         raise ValidationError(_("Esa versión de los criterios ya no existe."), code="missing")
     if version.is_published:
-        raise _published_refusal(version)
+        raise published_refusal(version)
     return version
 
 
@@ -197,6 +198,7 @@ def update_draft(*, version_id: int, by: User, title: str, notes: str = "") -> C
         version.title = title.strip()
         version.notes = notes.strip()
         version.clean_fields(exclude=[f.name for f in CriteriaVersion._meta.fields if f.name not in ("title", "notes")])
+        version._history_user = by  # read by django-simple-history, should the model keep a history
         version.save(update_fields=["title", "notes"])
     return version
 
@@ -218,6 +220,7 @@ def save_criterion(*, version_id: int, by: User, criterion_id: int | None = None
         for field, value in fields.items():
             setattr(criterion, field, value.strip() if isinstance(value, str) else value)
         _check_criterion(criterion)
+        criterion._history_user = by
         criterion.save()
     return criterion
 
@@ -311,7 +314,7 @@ def publish_version(*, version_id: int, by: User) -> CriteriaVersion:
         )
         if claimed != 1:
             version.refresh_from_db()
-            raise _published_refusal(version)
+            raise published_refusal(version)
         version.status = CriteriaVersion.Status.PUBLISHED
         version.published_at = now
         version.published_by = by
@@ -333,7 +336,3 @@ def publish_version(*, version_id: int, by: User) -> CriteriaVersion:
             url=reverse("evaluations:criteria_detail", args=[version.pk]),
         )
     return version
-
-
-def weight_total(version: CriteriaVersion) -> int:
-    return sum(c.weight for c in version.criteria.all())

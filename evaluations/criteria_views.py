@@ -35,7 +35,7 @@ def _draft_for_editing(request, pk: int) -> CriteriaVersion | HttpResponseRedire
     version = criteria.get_version_for(request.user, pk)
     criteria.require_publishes_criteria(request.user)
     if version.is_published:
-        return _refused(request, version, criteria._published_refusal(version))
+        return _refused(request, version, criteria.published_refusal(version))
     return version
 
 
@@ -203,11 +203,7 @@ def criterion_move(request, pk: int, criterion_pk: int):
         criteria.move_criterion(version_id=version.pk, criterion_id=criterion_pk, by=request.user, direction=direction)
     except ValidationError as exc:
         return _refused(request, version, exc)
-    return redirect(f"{version_url(version)}#criterio-{criterion_pk}")
-
-
-def version_url(version: CriteriaVersion) -> str:
-    return reverse("evaluations:criteria_detail", args=[version.pk])
+    return redirect(reverse("evaluations:criteria_detail", args=[version.pk]) + f"#criterio-{criterion_pk}")
 
 
 def _confirm(request, pk: int, template: str, action, done: str):
