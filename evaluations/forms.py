@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Entidad, Network, Organ
-from core.forms import StrictFilterMixin, UserInputMixin
+from core.forms import CountedMaxLengthValidator, StrictFilterMixin, UserInputMixin
 from core.validators import validate_multiline_text, validate_single_line
 
 from . import services
@@ -69,11 +69,11 @@ class EvaluationFilter(StrictFilterMixin, django_filters.FilterSet):
 
 
 def _comment_field() -> forms.CharField:
+    # Added after UserInputMixin's set-up, so the counted limit is given here.
     return forms.CharField(
         label=_("Comentario"),
         required=False,
-        max_length=COMMENT_MAX,
-        validators=[validate_multiline_text],
+        validators=[CountedMaxLengthValidator(COMMENT_MAX), validate_multiline_text],
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 

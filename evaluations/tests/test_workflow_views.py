@@ -353,3 +353,54 @@ def test_a_second_version_published_later_does_not_change_an_open_period(client,
     published_version(created_by=cast.president)
     client.force_login(cast.cncs)
     assert client.get(reverse("evaluations:list")).context["period"].criteria == period.criteria
+
+
+# --- Input PostgreSQL would refuse is refused by the forms first ------------------------------
+
+
+def test_a_nul_character_in_the_search_matches_nothing_instead_of_failing(client, cast, period):
+    client.force_login(cast.cncs)
+    response = client.get(reverse("evaluations:list"), {"q": "INE\x00"})
+    assert response.status_code == 200
+    assert list(response.context["page"]) == []
+
+
+def test_a_nul_character_in_a_comment_is_a_field_error(client, cast, evaluation):
+    client.force_login(cast.cncs)
+    criterion = evaluation.period.criteria.criteria.first()
+    data = form_data(evaluation, accion="guardar")
+    data[services.comment_field(criterion.pk)] = "a\x00b"
+    response = client.post(reverse("evaluations:score", args=[evaluation.pk]), data)
+    assert response.status_code == 200
+    assert response.context["score_form"].errors[services.comment_field(criterion.pk)]
+    evaluation.refresh_from_db()
+    assert evaluation.status == EvaluationStatus.PENDING
+
+
+@pytest.mark.parametrize("value", ["99999999999999999999", "40000", "tres"])
+def test_a_value_no_integer_column_holds_is_a_field_error(client, cast, evaluation, value):
+    client.force_login(cast.cncs)
+    criterion = evaluation.period.criteria.criteria.first()
+    data = form_data(evaluation, accion="guardar")
+    data[services.value_field(criterion.pk)] = value
+    response = client.post(reverse("evaluations:score", args=[evaluation.pk]), data)
+    assert response.status_code == 200
+    assert response.context["score_form"].errors[services.value_field(criterion.pk)]
+
+
+def test_an_over_long_comment_is_refused_with_the_count(client, cast, evaluation):
+    client.force_login(cast.cncs)
+    criterion = evaluation.period.criteria.criteria.first()
+    data = form_data(evaluation, accion="guardar")
+    data[services.comment_field(criterion.pk)] = "x" * 3001
+    response = client.post(reverse("evaluations:score", args=[evaluation.pk]), data)
+    errors = response.context["score_form"].errors[services.comment_field(criterion.pk)]
+    assert "3,001" in errors[0] and "3,000" in errors[0], errors
+
+
+def test_a_tampered_revision_on_the_acknowledgement_is_a_field_error_not_a_500(client, cast, issued):
+    client.force_login(cast.titular)
+    response = client.post(reverse("evaluations:acknowledge", args=[issued.pk]), {"revision": "x"})
+    assert response.status_code == 200
+    issued.refresh_from_db()
+    assert issued.status == EvaluationStatus.ISSUED
