@@ -118,6 +118,10 @@ MAX_POST_LENGTH = {
 }
 
 
+# §6.xx: the expected update cadence of each network, in days (daily unless listed).
+WEEKLY_NETWORKS = {"youtube", "linkedin", "whatsapp"}
+
+
 def read_districts() -> list[tuple[int, str, int]]:
     with DISTRICTS_CSV.open(encoding="utf-8") as fh:
         return [(int(r["clave_entidad"]), r["entidad"], int(r["distritos_federales"])) for r in csv.DictReader(fh)]
@@ -152,6 +156,7 @@ def load_catalogue() -> dict[str, int]:
                 "url_hosts": hosts,
                 "sort_order": order,
                 "max_post_length": MAX_POST_LENGTH.get(code),
+                "update_cadence_days": (Network.Cadence.WEEKLY if code in WEEKLY_NETWORKS else Network.Cadence.DAILY),
             },
         )
 

@@ -174,6 +174,20 @@ class Network(models.Model):
         help_text=_("Lo más que admite la red en el texto de una publicación; vacío si no tiene límite conocido."),
     )
 
+    class Cadence(models.IntegerChoices):
+        """§6.xx: contents are updated "de acuerdo con la dinámica de la red social utilizada
+        (periodicidad diaria o semanal)"; the evaluation compares the longest gap with it."""
+
+        DAILY = 1, _("Diaria")
+        WEEKLY = 7, _("Semanal")
+
+    update_cadence_days = models.PositiveSmallIntegerField(
+        _("periodicidad de actualización"),
+        choices=Cadence.choices,
+        default=Cadence.DAILY,
+        help_text=_("Cada cuánto se espera que la cuenta publique en esta red (criterio §6.xx)."),
+    )
+
     class Meta:
         ordering = ["sort_order", "name"]
         verbose_name = _("red social")

@@ -41,10 +41,6 @@ from .models import Criterion
 LISTED_INCIDENTS = 5
 LISTED_PERIODS = 10
 
-# §6.xx: contents are updated "according to the network's dynamics (daily or weekly)". The
-# network catalogue does not record which, so every network is held to the daily cadence.
-DEFAULT_CADENCE_DAYS = 1
-
 
 @dataclass(frozen=True)
 class Figure:
@@ -187,9 +183,9 @@ def longest_gap(moments: list[datetime], start: datetime, end: datetime) -> Gap:
     return best
 
 
-def cadence_days(network) -> tuple[int, bool]:
-    """The network's expected cadence in days (§6.xx) and whether it is the default one."""
-    return DEFAULT_CADENCE_DAYS, True
+def cadence_days(network) -> int:
+    """The network's expected cadence in days (§6.xx), from the network catalogue."""
+    return network.update_cadence_days
 
 
 def cadence_label(days: int) -> str:
@@ -242,7 +238,7 @@ def _activity(evaluation, account: Account, window: Window) -> list[Figure]:
         )
     ]
 
-    cadence, is_default = cadence_days(account.network)
+    cadence = cadence_days(account.network)
     if lived.days:
         gap = longest_gap(moments, lived.start, lived.end)
         exceeded = gap.length > timedelta(days=cadence)
@@ -290,12 +286,7 @@ def _activity(evaluation, account: Account, window: Window) -> list[Figure]:
     )
     figures.append(Figure(label=_("Última actividad en el periodo"), value=last, detail=last_detail, url=detail_url))
 
-    cadence_detail = []
-    if is_default:
-        cadence_detail.append(
-            _("El catálogo de redes sociales no registra la periodicidad de %(network)s; se toma la diaria.")
-            % {"network": account.network}
-        )
+    cadence_detail = [_("La que el catálogo de redes sociales señala para %(network)s.") % {"network": account.network}]
     if gap is not None:
         cadence_detail.append(
             (

@@ -73,3 +73,12 @@ def test_a_change_of_organ_head_is_kept_in_its_history(cast):
     cast.organ.save()
     record = cast.organ.history.first()
     assert (record.head_id, record.history_user) == (cast.admin.pk, cast.cncs)
+
+
+def test_each_network_has_its_update_cadence(db):
+    """§6.xx: daily or weekly, by the network's dynamics; the evaluation compares gaps with it."""
+    load_catalogue()
+    cadence = dict(Network.objects.values_list("code", "update_cadence_days"))
+
+    assert cadence["x"] == cadence["facebook"] == cadence["instagram"] == Network.Cadence.DAILY
+    assert cadence["youtube"] == cadence["linkedin"] == cadence["whatsapp"] == Network.Cadence.WEEKLY

@@ -18,7 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import resolve, reverse
 from django.utils.functional import lazy
 
-from accounts.models import Designation, LogEntry, OutOfOfficePeriod, PasswordRotation
+from accounts.models import Designation, LogEntry, Network, OutOfOfficePeriod, PasswordRotation
 from accounts.tests.factories import AccountFactory, UserFactory, active_since
 from consultations.models import Consultation
 from evaluations import figures, training
@@ -269,7 +269,7 @@ def test_last_activity_names_the_account_s_latest_too(evaluation, account):
     assert found.detail == "Última actividad registrada en la cuenta: 03/08/2026 09:20."
 
 
-def test_the_cadence_is_daily_by_default_and_a_longer_gap_exceeds_it(evaluation, account):
+def test_the_cadence_is_the_network_s_and_a_longer_gap_exceeds_it(evaluation, account):
     for day in range(1, 11):
         entry(account, mx(2026, 7, day, 9))
 
@@ -286,7 +286,7 @@ def test_the_cadence_is_daily_by_default_and_a_longer_gap_exceeds_it(evaluation,
     )
 
     assert on_time.value == "Diaria"
-    assert "no registra la periodicidad de X (Twitter); se toma la diaria" in on_time.detail
+    assert "señala para X (Twitter)" in on_time.detail
     assert "no la excede" in on_time.detail
     assert not on_time.warning
     assert late.warning
@@ -295,6 +295,20 @@ def test_the_cadence_is_daily_by_default_and_a_longer_gap_exceeds_it(evaluation,
         for_evaluation(evaluation, now=mx(2026, 7, 13, 18)), "activity", "Mayor intervalo sin registros en la bitácora"
     )
     assert gap.warning
+
+
+def test_a_weekly_network_tolerates_a_gap_of_six_days(evaluation, account):
+    Network.objects.filter(pk=account.network_id).update(update_cadence_days=Network.Cadence.WEEKLY)
+    account.network.refresh_from_db()
+    entry(account, mx(2026, 7, 1, 9))
+    entry(account, mx(2026, 7, 7, 9))
+
+    found = figure(
+        for_evaluation(evaluation, now=mx(2026, 7, 7, 18)), "activity", "Periodicidad de actualización esperada (§6.xx)"
+    )
+
+    assert found.value == "Semanal"
+    assert not found.warning
 
 
 def test_the_cadence_labels():
