@@ -264,3 +264,15 @@ def test_a_published_version_offers_the_committee_a_new_draft_from_it(client, ca
     client.force_login(cast.cncs)
     html = client.get(reverse("evaluations:criteria_detail", args=[published.pk])).content.decode()
     assert 'name="desde"' not in html
+
+
+def test_the_version_page_query_count_does_not_grow_with_criteria(client, cast, draft, django_assert_max_num_queries):
+    client.force_login(cast.president)
+    url = reverse("evaluations:criteria_detail", args=[draft.pk])
+    with django_assert_max_num_queries(30) as few:
+        client.get(url)
+    for n in range(8):
+        criteria.save_criterion(version_id=draft.pk, by=cast.president, **{**CRITERION, "code": f"extra-{n}"})
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(url)
+    assert len(response.context["items"]) == 10
