@@ -34,6 +34,7 @@ def training_list(request):
     user = request.user
     now = timezone.now()
     meetings = training.meetings_visible_to(user).annotate(
+        mine=Exists(TrainingInvitation.objects.filter(meeting=OuterRef("pk"), user=user)),
         mine_attended=Exists(
             TrainingInvitation.objects.filter(meeting=OuterRef("pk"), user=user, attended_at__isnull=False)
         ),
@@ -51,7 +52,9 @@ def training_list(request):
             "past": past,
             "manages": training.may_manage(user),
             "sees_everything": training.sees_everything(user),
-            "code_open": any(training.code_is_open(m, now) for m in upcoming + past[:3]),
+            # The button for the code, for whoever is invited to a meeting whose code is open
+            # (or, before the day, to any meeting: the page says when it opens).
+            "may_attend": any(m.mine and m.status != Status.CANCELLED for m in upcoming + past[:3]),
         },
     )
 

@@ -487,3 +487,18 @@ def test_the_meeting_page_groups_take_one_query(december, cast, django_assert_nu
         groups = training.invitees_by_entidad(december)
         assert sum(g.total for g in groups) == 6
         assert [i.user.email for g in groups for o in g.organs for i in o.invitations]
+
+
+# --- The home panel's context ----------------------------------------------------------------
+
+
+def test_the_panel_shows_an_invitee_their_next_meeting_and_the_code_on_the_day(december, cast):
+    with time_machine.travel(mx(2026, 12, 1, 9, 0), tick=False):
+        context = training.panel_context(cast.admin)
+    assert context["meeting"] == december and context["invitation"].user == cast.admin
+    assert context["code_open"] is False and context["flagged"] is True and context["manages"] is False
+    with time_machine.travel(START - timedelta(minutes=10), tick=False):
+        assert training.panel_context(cast.admin)["code_open"] is True
+        assert training.panel_context(cast.cncs)["manages"] is True
+        assert training.panel_context(cast.staff) is None  # not invited, not an administrator
+        assert training.panel_context(cast.titular)["flagged"] is False  # the flag is for administrators

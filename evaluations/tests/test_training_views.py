@@ -270,7 +270,7 @@ def test_nobody_but_cncs_sees_the_code(client, people, role):
 def test_an_invitee_sees_their_invitation_but_not_the_others(client, people):
     client.force_login(people.suplente)
     body = client.get(reverse("evaluations:training_detail", args=[people.meeting.pk])).content.decode()
-    assert "Mi invitación" in body and "Persona administradora" in body
+    assert "Mi invitación" in body and "persona administradora" in body
     assert str(people.other_admin) not in body
     assert "podrá registrar su asistencia aquí" in body  # not the meeting day yet
 
@@ -372,3 +372,10 @@ def test_absentees_csv_lists_each_absent_invitee_with_formulas_neutralised(clien
     assert any(row[2].startswith("'=HYPERLINK") for row in rows)
     body = client.get(reverse("evaluations:training_detail", args=[meeting.pk])).content.decode()
     assert "Ausentes por entidad y órgano" in body and "5 ausentes" in body
+
+
+@pytest.mark.parametrize("role, shown", [("admin", True), ("titular", True), ("cncs", False), ("staff", False)])
+def test_the_attend_button_shows_to_invitees(client, people, role, shown):
+    client.force_login(getattr(people, role))
+    body = client.get(reverse("evaluations:training_list")).content.decode()
+    assert (reverse("evaluations:training_attend") in body) is shown
