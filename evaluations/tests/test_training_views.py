@@ -379,3 +379,15 @@ def test_the_attend_button_shows_to_invitees(client, people, role, shown):
     client.force_login(getattr(people, role))
     body = client.get(reverse("evaluations:training_list")).content.decode()
     assert (reverse("evaluations:training_attend") in body) is shown
+
+
+def test_the_panel_template_renders_for_an_invitee_and_for_cncs(cast):
+    from django.template.loader import render_to_string
+
+    meeting = schedule(cast)
+    with time_machine.travel(meeting.starts_at - timedelta(minutes=5), tick=False):
+        html = render_to_string("evaluations/training_panel.html", {"panel": training.panel_context(cast.admin)})
+        assert meeting.title in html and reverse("evaluations:training_attend") in html
+        assert "Sin capacitación en los últimos 12 meses" in html
+        html = render_to_string("evaluations/training_panel.html", {"panel": training.panel_context(cast.cncs)})
+        assert "Organizar la capacitación" in html
