@@ -81,8 +81,8 @@ def _comment_field() -> forms.CharField:
 class ScoreForm(UserInputMixin, forms.Form):
     """A value and a comment per criterion of the evaluation's version, and the summary.
 
-    The scale is the browser's hint (min/max); the service refuses a value outside it, naming
-    the criterion, so the refusal reads the same whoever sends the form.
+    The scale is in each value's label; the service refuses a value outside it, naming the
+    criterion, so the refusal reads the same whoever sends the form.
     """
 
     summary = forms.CharField(
@@ -103,9 +103,9 @@ class ScoreForm(UserInputMixin, forms.Form):
                 required=False,
                 min_value=None,
                 max_value=None,
-                widget=forms.NumberInput(
-                    attrs={"min": criterion.scale_min, "max": criterion.scale_max, "inputmode": "numeric"}
-                ),
+                # No min/max attributes: the browser would refuse in its own language; the
+                # service's message is Spanish and names the criterion.
+                widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
             )
             self.fields[services.comment_field(criterion.pk)] = _comment_field()
             self.initial.setdefault(services.value_field(criterion.pk), score.value)

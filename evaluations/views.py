@@ -158,6 +158,7 @@ def _detail_context(request, evaluation: Evaluation, forms: dict) -> dict:
         }
         for score in scores
     ]
+    context["forms_with_errors"] = [f for f in forms.values() if f.is_bound and f.errors]
     if evaluation.status == EvaluationStatus.ISSUED and access.may_acknowledge(user, evaluation):
         context["acknowledge_form"] = forms.get("acknowledge") or AcknowledgeForm(
             initial=recovered_initial(request, {"revision": evaluation.revision})
@@ -182,7 +183,7 @@ def _run(request, evaluation: Evaluation, form, form_key: str, call, success: st
             else:
                 # A state or a rule of the whole evaluation (already issued, unscored criteria):
                 # said at the top of the page, the form below still holding what was typed.
-                messages.error(request, " ".join(exc.messages))
+                messages.error(request, _("No se guardó nada: %(reason)s") % {"reason": " ".join(exc.messages)})
         else:
             messages.success(request, success)
             return redirect("evaluations:detail", pk=evaluation.pk)

@@ -157,7 +157,7 @@ def test_the_scoring_page_shows_each_criterion_with_its_figures(client, cast, ev
     row = next(r for r in response.context["rows"] if r["criterion"] == criterion)
     assert row["group"] == group
     assert f'name="{services.value_field(criterion.pk)}"' in page
-    assert 'min="0"' in page and 'max="4"' in page
+    assert "Puntaje (de 0 a 4)" in page
     assert "Entradas de bitácora" in page and "/cuentas/1/bitacora/" in page
     assert 'status status-overdue">⚠' in page
     assert "Guardar" in page and "Emitir" in page
