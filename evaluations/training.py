@@ -202,8 +202,9 @@ def _meeting_text(meeting: TrainingMeeting) -> str:
 # --- Scheduling ------------------------------------------------------------------------------
 
 
-def _check_meeting(meeting: TrainingMeeting, now: datetime) -> None:
-    """The rules of a meeting's fields, as field errors in Spanish."""
+def _check_meeting(meeting: TrainingMeeting, now: datetime, *, new_date: bool = True) -> None:
+    """The rules of a meeting's fields, as field errors in Spanish. A date already set may
+    have passed (a typo in the agenda is fixed on the meeting's day); a new one may not."""
     errors: dict[str, list[str]] = defaultdict(list)
     if not (meeting.title or "").strip():
         errors["title"].append(_("Escriba el título de la reunión."))
@@ -211,7 +212,7 @@ def _check_meeting(meeting: TrainingMeeting, now: datetime) -> None:
         errors["agenda"].append(_("Escriba el orden del día."))
     if meeting.starts_at is None:
         errors["starts_at"].append(_("Indique la fecha y hora de la reunión."))
-    elif meeting.starts_at <= now:
+    elif new_date and meeting.starts_at <= now:
         errors["starts_at"].append(_("La fecha y hora de la reunión debe ser futura."))
     elif meeting.ends_at is not None and meeting.ends_at <= meeting.starts_at:
         errors["ends_at"].append(_("La reunión debe terminar después de empezar."))
@@ -344,7 +345,7 @@ def reschedule_meeting(
             return Rescheduled(meeting, [])
         for name in changed:
             setattr(meeting, name, new[name])
-        _check_meeting(meeting, now)
+        _check_meeting(meeting, now, new_date="starts_at" in changed)
         meeting.save(update_fields=changed)
         if "starts_at" in changed:
             # The stages count from the new date.

@@ -502,3 +502,26 @@ def test_the_panel_shows_an_invitee_their_next_meeting_and_the_code_on_the_day(d
         assert training.panel_context(cast.cncs)["manages"] is True
         assert training.panel_context(cast.staff) is None  # not invited, not an administrator
         assert training.panel_context(cast.titular)["flagged"] is False  # the flag is for administrators
+
+
+def test_on_the_meeting_day_the_agenda_can_still_be_corrected_but_not_the_date_moved_back(december, cast):
+    with time_machine.travel(START + timedelta(minutes=30), tick=False):
+        result = training.reschedule_meeting(
+            meeting_id=december.pk,
+            by=cast.cncs,
+            title=december.title,
+            starts_at=december.starts_at,
+            place=december.place,
+            agenda="1. Criterios (corregido).",
+        )
+        assert result.changed == ["agenda"]
+        with pytest.raises(ValidationError) as exc:
+            training.reschedule_meeting(
+                meeting_id=december.pk,
+                by=cast.cncs,
+                title=december.title,
+                starts_at=START + timedelta(minutes=10),
+                place=december.place,
+                agenda="1. Criterios (corregido).",
+            )
+    assert "starts_at" in exc.value.message_dict
