@@ -140,9 +140,14 @@ def reports_summary(request):
     return render(request, "evaluations/report_summary.html", context)
 
 
+ALL_ORGANS = "todos"
+
+
 @login_required
 def report_organs(request):
-    """One organ, or every organ (each a section, one per printed page)."""
+    """One organ's report, or every organ's (``?organo=todos``, each a section and one per
+    printed page). CNCS and the Comité start from the list of organs; a titular sees the
+    report of the organ they head, and another organ's is a 404."""
     user = request.user
     scope = reports.organ_report_scope(user)
     if scope is None:
@@ -152,11 +157,12 @@ def report_organs(request):
                 "consultan el informe por órgano."
             )
         )
-    organ_id = int_param(request.GET, "organo")
+    every_organ = request.GET.get("organo") == ALL_ORGANS
+    organ_id = None if every_organ else int_param(request.GET, "organo")
     if scope is not True:
         if organ_id not in (None, scope):
             raise Http404(_("No existe ese órgano o no tiene acceso a su informe."))
-        organ_id = scope
+        organ_id, every_organ = scope, False
     periods = reports.periods()
     period = _period(request, periods)
     organ = get_object_or_404(Organ, pk=organ_id) if organ_id else None
@@ -164,22 +170,29 @@ def report_organs(request):
         "periods": periods,
         "period": period,
         "organ": organ,
+        "every_organ": every_organ,
+        "all_organs": ALL_ORGANS,
         "sees_all": scope is True,
         "sees_reports": scope is True,
         "report_tab": "organs",
     }
-    if period is not None:
-        limit = reports.threshold()
-        current = access.evaluations_visible_to(user).filter(period=period)
-        if scope is True:
-            context["organs"] = reports.organs_with_evaluations(current)
-        if organ is not None:
-            current = current.filter(organ=organ)
-        criteria, sections = reports.organ_sections(user, current, period, limit, timezone.localdate())
-        for section in sections:
-            for evaluation in section.rows:
-                evaluation.url = reports.evaluation_url(evaluation.pk)
-        context.update(threshold=limit, criteria=criteria, sections=sections)
+    if period is None:
+        return render(request, "evaluations/report_organs.html", context)
+    limit = reports.threshold()
+    current = access.evaluations_visible_to(user).filter(period=period)
+    context["threshold"] = limit
+    if scope is True:
+        context["organs"] = reports.organs_with_evaluations(current)
+    if organ is None and not every_organ:
+        context["organ_figures"] = reports.by_organ(current, limit)
+        return render(request, "evaluations/report_organs.html", context)
+    if organ is not None:
+        current = current.filter(organ=organ)
+    criteria, sections = reports.organ_sections(user, current, period, limit, timezone.localdate())
+    for section in sections:
+        for evaluation in section.rows:
+            evaluation.url = reports.evaluation_url(evaluation.pk)
+    context.update(criteria=criteria, sections=sections)
     return render(request, "evaluations/report_organs.html", context)
 
 

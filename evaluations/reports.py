@@ -62,7 +62,7 @@ def organ_report_scope(user: User) -> int | None | bool:
 
 def periods() -> list[Period]:
     """Newest first, as the period selector lists them."""
-    return list(Period.objects.order_by("-year", "-half"))
+    return list(Period.objects.select_related("criteria").order_by("-year", "-half"))
 
 
 def threshold() -> int:
@@ -404,6 +404,7 @@ def organ_sections(
             )
         evaluation.criterion_values = [values.get((evaluation.pk, c.pk)) for c in criteria]
         evaluation.status_label = labels[evaluation.status]
+        evaluation.below = evaluation.is_issued and evaluation.score < limit
         section.rows.append(evaluation)
     return criteria, list(sections.values())
 

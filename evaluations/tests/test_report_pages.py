@@ -133,6 +133,8 @@ def test_the_summary_shows_the_figures_charts_tables_and_links(client, people):
     assert re.search(r"<g><title>80–90: 1</title><rect[^>]*fill=\"#", body)
     assert "cdn" not in body.lower() and '<script src="http' not in body
     assert reverse("evaluations:report_export", args=["xlsx"]) in body
+    assert reverse("evaluations:criteria_detail", args=[people.period.criteria_id]) in body
+    assert reverse("evaluations:list") + f"?periodo={people.period.pk}" in body
     assert 'href="/static/css/print.css" media="print"' in body
 
 
@@ -167,13 +169,27 @@ def test_a_titular_sees_only_the_own_organ_in_the_organ_report(client, people):
     assert body.count('class="organ-section"') == 1
     assert 'name="organo"' not in body  # no organ to choose
     assert not re.search(f'href="{reverse("evaluations:reports")}[?"]', body)  # no tab to the national report
+    every = client.get(reverse("evaluations:report_organs") + "?organo=todos").content.decode()
+    assert every.count('class="organ-section"') == 1 and people.other_organ.name not in every
+
+
+def test_cncs_starts_from_the_list_of_organs_each_linked_to_its_report(client, people):
+    client.force_login(people.cncs)
+
+    body = client.get(reverse("evaluations:report_organs")).content.decode()
+
+    assert 'class="organ-section"' not in body
+    for organ in (people.organ, people.other_organ):
+        assert f"?periodo={people.period.pk}&amp;organo={organ.pk}" in body
+    assert f"?periodo={people.period.pk}&amp;organo=todos" in body
 
 
 def test_the_organ_report_puts_each_organ_in_its_own_section(client, people):
     client.force_login(people.cncs)
 
-    body = client.get(reverse("evaluations:report_organs")).content.decode()
+    body = client.get(reverse("evaluations:report_organs") + "?organo=todos").content.decode()
     assert body.count('class="organ-section"') == 2
+    assert "Al imprimir, cada órgano empieza en una hoja nueva." in body
     one = client.get(reverse("evaluations:report_organs") + f"?organo={people.other_organ.pk}").content.decode()
     assert one.count('class="organ-section"') == 1 and people.other_organ.name in one
     assert client.get(reverse("evaluations:report_organs") + "?organo=999999").status_code == 404

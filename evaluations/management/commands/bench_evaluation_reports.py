@@ -125,7 +125,8 @@ def report_urls(period: Period) -> dict[str, str]:
     query = f"?periodo={period.pk}"
     return {
         "resumen nacional": reverse("evaluations:reports") + query,
-        "informe por órgano": reverse("evaluations:report_organs") + query,
+        "órganos (índice)": reverse("evaluations:report_organs") + query,
+        "informe por órgano": reverse("evaluations:report_organs") + query + "&organo=todos",
         "exportación XLSX": reverse("evaluations:report_export", args=["xlsx"]) + query,
         "exportación CSV": reverse("evaluations:report_export", args=["csv"]) + query,
     }
