@@ -18,7 +18,7 @@ from accounts import access as accounts_access
 from core.forms import add_service_errors, recovered_initial
 from core.params import int_param
 
-from . import access, figures, services
+from . import access, figures, reports, services
 from .forms import AcknowledgeForm, CorrectForm, EvaluationFilter, OpenPeriodForm, ScoreForm
 from .models import Evaluation, EvaluationStatus, Period
 
@@ -35,6 +35,17 @@ def _require_seer(user) -> None:
 # --- The list --------------------------------------------------------------------------------
 
 
+def _sections(user) -> list[tuple[str, str]]:
+    """The evaluation app's other pages, for those who may open them."""
+    sections = [
+        (_("Criterios de evaluación"), reverse("evaluations:criteria_list")),
+        (_("Capacitación anual"), reverse("evaluations:training_list")),
+    ]
+    if reports.sees_reports(user):
+        sections.append((_("Informes"), reverse("evaluations:reports")))
+    return sections
+
+
 def _list_context(request, open_form: OpenPeriodForm | None = None) -> dict:
     user = request.user
     periods = list(Period.objects.select_related("criteria").order_by("-year", "-half"))
@@ -45,7 +56,12 @@ def _list_context(request, open_form: OpenPeriodForm | None = None) -> dict:
         period = next((p for p in periods if p.pk == chosen_id), None)
         if period is None:
             raise Http404(_("No existe ese periodo de evaluación."))
-    context = {"periods": periods, "period": period, "sees_drafts": access.sees_drafts(user)}
+    context = {
+        "periods": periods,
+        "period": period,
+        "sees_drafts": access.sees_drafts(user),
+        "sections": _sections(user),
+    }
     if access.evaluates(user):
         context["open_form"] = open_form or OpenPeriodForm()
     if period is None:

@@ -404,3 +404,13 @@ def test_a_tampered_revision_on_the_acknowledgement_is_a_field_error_not_a_500(c
     assert response.status_code == 200
     issued.refresh_from_db()
     assert issued.status == EvaluationStatus.ISSUED
+
+
+def test_the_list_links_the_apps_other_pages_to_those_who_may_open_them(client, cast, period):
+    client.force_login(cast.cncs)
+    page = text(client.get(reverse("evaluations:list")))
+    assert reverse("evaluations:criteria_list") in page and reverse("evaluations:reports") in page
+    client.force_login(cast.titular)
+    page = text(client.get(reverse("evaluations:list")))
+    assert reverse("evaluations:criteria_list") in page and reverse("evaluations:training_list") in page
+    assert reverse("evaluations:reports") not in page
