@@ -629,11 +629,13 @@ def attend_with_code(*, by: User, code: str, now: datetime | None = None) -> Cod
         raise ValidationError(message, code="closed")
     meeting = open_now[0]
     with transaction.atomic():
-        updated = TrainingInvitation.objects.filter(
-            pk=invited[meeting.pk],
-            attended_at__isnull=True,
-            meeting__status__in=[Status.SCHEDULED, Status.HELD],
-        ).update(attended_at=now, attendance_recorded=TrainingInvitation.Recorded.BY_CODE, attendance_recorded_by=by)
+        # The meeting's lock orders this against a cancellation (which refuses a meeting with
+        # attendance): either the cancellation comes first and is seen here, or it sees this.
+        if _locked(meeting.pk).status == Status.CANCELLED:
+            raise ValidationError(_("Esa reunión fue cancelada; no se registra asistencia."), code="closed")
+        updated = TrainingInvitation.objects.filter(pk=invited[meeting.pk], attended_at__isnull=True).update(
+            attended_at=now, attendance_recorded=TrainingInvitation.Recorded.BY_CODE, attendance_recorded_by=by
+        )
     if updated:
         logger.info("Training meeting %s: attendance of %s recorded with the code", meeting.pk, by.pk)
     return CodeAttendance(meeting, already=not updated)

@@ -66,3 +66,16 @@ def test_registering_twice_at_once_records_one_attendance(cast):
     assert [kind for kind, _ in results] == ["ok", "ok"], results
     assert sorted(r.already for _, r in results) == [False, True]
     assert meeting.invitations.get(user=cast.admin).attended_at == moment
+
+
+def test_cancelling_while_someone_registers_never_leaves_attendance_on_a_cancelled_meeting(cast):
+    meeting = schedule(cast)
+    moment = meeting.starts_at - timedelta(minutes=30)
+    results = run_together(
+        lambda: training.cancel_meeting(meeting_id=meeting.pk, by=cast.cncs, now=moment),
+        lambda: training.attend_with_code(by=cast.admin, code=meeting.attendance_code, now=moment),
+    )
+    assert sorted(kind for kind, _ in results) == ["error", "ok"], results
+    status = TrainingMeeting.objects.get(pk=meeting.pk).status
+    attended = meeting.invitations.filter(attended_at__isnull=False).count()
+    assert (status, attended) in {(TrainingMeeting.Status.CANCELLED, 0), (TrainingMeeting.Status.SCHEDULED, 1)}
