@@ -8,7 +8,9 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
+from django.utils import timezone
 
+from accounts.tests.factories import AccountFactory
 from evaluations.models import Period, weighted_score
 
 
@@ -64,3 +66,31 @@ def test_the_semester_of_a_day(day, semester):
 def test_the_bounds_of_each_semester():
     assert Period.bounds(2027, 1) == (date(2027, 1, 1), date(2027, 6, 30))
     assert Period.bounds(2027, 2) == (date(2027, 7, 1), date(2027, 12, 31))
+
+
+@pytest.mark.django_db
+def test_work_to_do_is_the_editable_evaluations_of_accounts_not_closed(cast):
+    from accounts.models import Account
+    from evaluations.models import Evaluation
+    from evaluations.tests.factories import EvaluationFactory
+
+    pending = EvaluationFactory(account=cast.account)
+    closed = EvaluationFactory(period=pending.period, account=cast.other_account)
+    Account.objects.filter(pk=cast.other_account.pk).update(status=Account.Status.CLOSED)
+    issued_account = AccountFactory(organ=cast.organ)
+    EvaluationFactory(
+        period=pending.period, account=issued_account, status="issued", score=50, issued_at=timezone.now()
+    )
+
+    assert list(Evaluation.objects.to_do()) == [pending]
+    assert closed.status == "pending"
+
+
+@pytest.mark.django_db
+def test_an_issued_evaluation_needs_a_score_and_a_date_in_the_database(cast):
+    from django.db import IntegrityError, transaction
+
+    from evaluations.tests.factories import EvaluationFactory
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        EvaluationFactory(account=cast.account, status="issued")
