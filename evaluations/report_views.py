@@ -14,6 +14,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -58,7 +59,7 @@ def _figures_bars(figures: list[reports.Figures], limit: int) -> list[charts.Bar
             f.extra.get("short", f.label),
             f.average,
             hatched=f.average is not None and f.average < limit,
-            note=_("%(n)s emitidas") % {"n": f.issued},
+            note=ngettext("%(n)s emitida", "%(n)s emitidas", f.issued) % {"n": f.issued},
         )
         for f in figures
     ]
@@ -188,6 +189,16 @@ def report_organs(request):
         return render(request, "evaluations/report_organs.html", context)
     if organ is not None:
         current = current.filter(organ=organ)
+        trend = reports.trend(access.evaluations_visible_to(user).filter(organ=organ), periods, limit)
+        context["trend"] = trend
+        context["trend_chart"] = charts.column_chart(
+            "grafica-tendencia-organo",
+            _("Calificación promedio de %(organ)s por periodo") % {"organ": organ.name},
+            _figures_bars(trend, limit),
+            maximum=100,
+            threshold=limit,
+            axis_label=_("calificación"),
+        )
     criteria, sections = reports.organ_sections(user, current, period, limit, timezone.localdate())
     for section in sections:
         for evaluation in section.rows:

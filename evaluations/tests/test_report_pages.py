@@ -222,3 +222,18 @@ def test_the_print_stylesheet_fits_a4_and_letter_and_puts_one_organ_per_page():
 def test_an_unknown_export_format_is_a_404(client, people, fmt):
     client.force_login(people.cncs)
     assert client.get(reverse("evaluations:report_export", args=[fmt])).status_code == 404
+
+
+def test_one_organ_s_report_shows_its_own_trend_across_periods(client, people):
+    older = PeriodFactory(year=2026, half=1, criteria=people.period.criteria)
+    evaluate(older, people.account, "issued", 30)
+    evaluate(older, people.other_account, "issued", 99)  # another organ: not in this trend
+    client.force_login(people.titular)
+
+    body = client.get(reverse("evaluations:report_organs")).content.decode()
+
+    assert 'aria-labelledby="grafica-tendencia-organo-title grafica-tendencia-organo-desc"' in body
+    trend = body[body.index('id="tendencia-organo"') :]
+    assert re.search(r"<title>2026-1: 30 \(1 emitidas\) — bajo el umbral</title>", trend)
+    assert re.search(r"<title>2026-2: 45 \(1 emitidas\) — bajo el umbral</title>", trend)
+    assert "99" not in trend
