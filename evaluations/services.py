@@ -10,9 +10,10 @@ Decisions:
 - A period opens for the accounts *operated* at that moment (active or compromised: a hacked
   account is still the Institute's and its handling of the incident is evaluated).
 - CNCS opens by hand the current semester or a past one not yet opened, never a future one.
-- A closed account is not evaluated: scoring, issuing and correcting its evaluation are refused
-  ("La cuenta está cerrada…"); the evaluation stays pending and is not counted as work to do
-  (``Evaluation.objects.to_do()``).
+- A closed account is not evaluated: scoring and issuing its evaluation are refused ("La cuenta
+  está cerrada…"); the evaluation stays pending and is not counted as work to do
+  (``Evaluation.objects.to_do()``). An evaluation issued before the account closed can still be
+  corrected and acknowledged: it is a record of when the account was operated.
 """
 
 from __future__ import annotations
@@ -439,7 +440,8 @@ def correct_evaluation(
             raise InvalidTransition(
                 _("La evaluación aún no se emite: califíquela y emítala; la corrección es para una ya emitida.")
             )
-        _refuse_closed_account(evaluation)
+        # No closed-account check: an account closed after its evaluation was issued keeps a
+        # record that may still need fixing.
         scores, changed = _apply_values(evaluation, values, summary, require_all=True)
         if not changed:
             raise ValidationError(

@@ -450,3 +450,13 @@ def test_only_cncs_corrects(cast, issued):
         services.correct_evaluation(
             evaluation_id=issued.pk, by=cast.president, values=all_values(issued, 4), summary="", reason="X"
         )
+
+
+def test_an_evaluation_issued_before_the_account_closed_can_still_be_corrected(cast, issued):
+    Account.objects.filter(pk=cast.account.pk).update(status=Account.Status.CLOSED, closed_at=timezone.now())
+    services.correct_evaluation(
+        evaluation_id=issued.pk, by=cast.cncs, values=all_values(issued, 4), summary="", reason="Error de captura."
+    )
+    services.acknowledge_evaluation(evaluation_id=issued.pk, by=cast.titular)
+    issued.refresh_from_db()
+    assert (issued.revision, issued.status) == (2, EvaluationStatus.ACKNOWLEDGED)
