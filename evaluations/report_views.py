@@ -231,7 +231,10 @@ def _xlsx_cell(sheet, value):
     if isinstance(value, str):
         return spreadsheet_safe(value)
     if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
+        # Scores and averages have one decimal: shown with it, stored as a number.
+        cell = WriteOnlyCell(sheet, value=float(value))
+        cell.number_format = "0.0"
+        return cell
     if isinstance(value, datetime):
         cell = WriteOnlyCell(sheet, value=_local(value))
         cell.number_format = "dd/mm/yyyy hh:mm"
@@ -259,14 +262,24 @@ def _csv(table: reports.Table, period: Period) -> HttpResponse:
     return response
 
 
+def _widths(table: reports.Table) -> list[int]:
+    """Each column as wide as its longest text (dates 16), between 8 and 48 characters."""
+    widths = [len(h) for h in table.headers]
+    for row in table.rows:
+        for index, value in enumerate(row):
+            length = 16 if isinstance(value, date) else len(str(value)) if value is not None else 0
+            widths[index] = max(widths[index], length)
+    return [max(8, min(width + 2, 48)) for width in widths]
+
+
 def _xlsx(tables: list[reports.Table], period: Period) -> HttpResponse:
     workbook = Workbook(write_only=True)
     bold = Font(bold=True)
     for table in tables:
         sheet = workbook.create_sheet(title=table.title[:31])
         sheet.freeze_panes = "A2"
-        for index, header in enumerate(table.headers, start=1):
-            sheet.column_dimensions[get_column_letter(index)].width = max(12, min(len(header) + 4, 48))
+        for index, width in enumerate(_widths(table), start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = width
         header_cells = []
         for header in table.headers:
             cell = WriteOnlyCell(sheet, value=spreadsheet_safe(header))

@@ -80,6 +80,8 @@ def test_the_workbook_has_a_sheet_per_table_with_spanish_headers(client, data):
         "Posiblemente abandonada",
     ]
     assert headers[10:] == [f"{c.name} (0–4)" for c in data.criteria]
+    assert book["Evaluaciones"].freeze_panes == "A2"
+    assert book["Evaluaciones"].column_dimensions["A"].width == len(data.organ.name) + 2
 
 
 def test_the_workbook_cells_are_typed_numbers_and_mexico_city_dates(client, data):
@@ -89,7 +91,7 @@ def test_the_workbook_cells_are_typed_numbers_and_mexico_city_dates(client, data
     risky = rows["'" + FORMULA]  # escaped: read as text, never run
     assert risky[3].data_type == "s"
     assert risky[5].value == "Recibida por el órgano"
-    assert isinstance(risky[6].value, float) and risky[6].value == 72.5
+    assert isinstance(risky[6].value, float) and risky[6].value == 72.5 and risky[6].number_format == "0.0"
     assert risky[7].value == wall(2026, 12, 1, 23, 30)  # not 2 December (UTC)
     assert risky[7].is_date and risky[7].number_format == "dd/mm/yyyy hh:mm"
     assert risky[8].value == wall(2026, 12, 3, 9, 15)
