@@ -416,3 +416,23 @@ def test_the_list_links_the_apps_other_pages_to_those_who_may_open_them(client, 
     page = text(client.get(reverse("evaluations:list")))
     assert reverse("evaluations:criteria_list") in page and reverse("evaluations:training_list") in page
     assert reverse("evaluations:reports") not in page
+
+
+def test_the_evaluation_page_keeps_its_query_count_whatever_the_number_of_criteria(client, cast):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(weights) -> int:
+        Evaluation.objects.all().delete()
+        Period.objects.all().delete()
+        published_version(created_by=cast.president, weights=weights, sources=["activity"] * len(weights))
+        year, half = services.current_semester()
+        services.open_period(year=year, half=half, by=cast.cncs)
+        evaluation = Evaluation.objects.get(account=cast.account)
+        services.save_scores(evaluation_id=evaluation.pk, by=cast.cncs, values=all_values(evaluation))
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("evaluations:detail", args=[evaluation.pk])).status_code == 200
+        return len(captured)
+
+    client.force_login(cast.cncs)
+    assert queries((50, 50)) == queries((10,) * 10)
