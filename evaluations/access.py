@@ -92,3 +92,20 @@ def require_evaluator(user: User) -> None:
 def require_acknowledger(user: User, evaluation: Evaluation) -> None:
     if not may_acknowledge(user, evaluation):
         raise PermissionDenied(_("Solo la persona titular del órgano evaluado acusa recibo de su evaluación."))
+
+
+# --- Reports ------------------------------------------------------------------------------
+
+
+def sees_reports(user: User) -> bool:
+    """The national reports and their exports: CNCS, the Comité and the system administrators."""
+    return sees_all(user)
+
+
+def organ_report_scope(user: User) -> int | None | bool:
+    """Which organ reports the user sees: True for every organ, the id of the one organ the
+    user heads, or None for none. An administrator who is not the titular sees the organ's
+    evaluations one by one, not the organ report."""
+    if sees_reports(user):
+        return True
+    return accounts_access.headed_organ_id(user)

@@ -114,7 +114,7 @@ class Window:
     def describe(self) -> str:
         if self.days == 0:
             return _("El periodo aún no comienza (inicia el %(start)s).") % {"start": _day(self.first_day)}
-        return _("Del %(start)s al %(end)s (hora de la Ciudad de México).") % {
+        return _("Del %(start)s al %(end)s (hora del centro de México).") % {
             "start": _day(self.first_day),
             "end": _day(self.last_day),
         }

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from accounts import access as accounts_access
 from core.panels import NavLink, Panel
 
-from . import access, services
+from . import access, services, training
 from .models import EvaluationStatus, Period
 
 LISTED = 5
@@ -53,7 +53,12 @@ def evaluations_panel(request: HttpRequest) -> Panel | None:
 
 
 def training_panel(request: HttpRequest) -> Panel | None:
-    return None  # built by the training work
+    """The next training meeting one is invited to (CNCS: the next one scheduled), the code
+    form when it is open, and one's own flag when untrained."""
+    context = training.panel_context(request.user)
+    if context is None:
+        return None
+    return Panel(template="evaluations/training_panel.html", order=41, context=context)
 
 
 def evaluations_link(request: HttpRequest) -> NavLink | None:

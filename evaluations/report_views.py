@@ -31,7 +31,7 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _require_reports(user) -> None:
-    if not reports.sees_reports(user):
+    if not access.sees_reports(user):
         raise PermissionDenied(_("Solo Comunicación Social y el Comité consultan los informes de evaluación."))
 
 
@@ -150,7 +150,7 @@ def report_organs(request):
     printed page). CNCS and the Comité start from the list of organs; a titular sees the
     report of the organ they head, and another organ's is a 404."""
     user = request.user
-    scope = reports.organ_report_scope(user)
+    scope = access.organ_report_scope(user)
     if scope is None:
         raise PermissionDenied(
             _(

@@ -9,7 +9,7 @@ counted as an account, never in an average, a minimum, a band or the below-thres
 Averages are the sum of the scores divided by their count, rounded half up to one decimal
 in Python, so SQLite (floats) and PostgreSQL (numerics) give the same figure.
 
-Who sees which report is decided here too (``sees_reports``, ``organ_report_scope``), from
+Who sees which report is decided in ``evaluations.access`` (``sees_reports``, ``organ_report_scope``), from
 ``access`` and ``accounts.access``: the national reports are for CNCS and the Comité
 (``access.sees_all``); an organ's titular sees the organ report of their own organ.
 """
@@ -27,13 +27,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts import access as accounts_access
 from accounts import rotation
 from accounts.models import Account, Organ, User
 from incidents import access as incidents_access
 from incidents.models import IncidentKind
 
-from . import access
 from .models import ISSUED_STATUSES, Evaluation, EvaluationStatus, Period, Score
 
 ONE_DECIMAL = Decimal("0.1")
@@ -41,20 +39,6 @@ BAND_WIDTH = 10
 NO_ENTIDAD = gettext_lazy("Oficinas centrales y consejerías")
 
 # --- Who sees which report ------------------------------------------------------------------
-
-
-def sees_reports(user: User) -> bool:
-    """The national reports and their exports: CNCS, the Comité and the system administrators."""
-    return access.sees_all(user)
-
-
-def organ_report_scope(user: User) -> int | None | bool:
-    """Which organ reports the user sees: True for every organ, the id of the one organ the
-    user heads, or None for none. An administrator who is not the titular sees the organ's
-    evaluations one by one, not the organ report."""
-    if sees_reports(user):
-        return True
-    return accounts_access.headed_organ_id(user)
 
 
 # --- The period -----------------------------------------------------------------------------

@@ -185,7 +185,7 @@ def _invite(meeting: TrainingMeeting, people: Iterable[Invitee], now: datetime) 
 
 def _meeting_text(meeting: TrainingMeeting) -> str:
     lines = [
-        _("Fecha y hora: %(when)s (hora de la Ciudad de México).") % {"when": local_text(meeting.starts_at)},
+        _("Fecha y hora: %(when)s (hora del centro de México).") % {"when": local_text(meeting.starts_at)},
     ]
     if meeting.ends_at:
         lines.append(_("Termina: %(when)s.") % {"when": local_text(meeting.ends_at)})

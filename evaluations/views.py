@@ -18,7 +18,7 @@ from accounts import access as accounts_access
 from core.forms import add_service_errors, recovered_initial
 from core.params import int_param
 
-from . import access, figures, reports, services
+from . import access, figures, services
 from .forms import AcknowledgeForm, CorrectForm, EvaluationFilter, OpenPeriodForm, ScoreForm
 from .models import Evaluation, EvaluationStatus, Period
 
@@ -41,8 +41,10 @@ def _sections(user) -> list[tuple[str, str]]:
         (_("Criterios de evaluación"), reverse("evaluations:criteria_list")),
         (_("Capacitación anual"), reverse("evaluations:training_list")),
     ]
-    if reports.sees_reports(user):
+    if access.sees_reports(user):
         sections.append((_("Informes"), reverse("evaluations:reports")))
+    elif access.organ_report_scope(user):
+        sections.append((_("Informe del órgano"), reverse("evaluations:report_organs")))
     return sections
 
 

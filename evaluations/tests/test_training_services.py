@@ -66,7 +66,7 @@ def test_every_current_administrator_and_titular_is_invited_and_notified(cast):
     assert notified("evaluations.training_invited") == INVITEES
     note = Notification.objects.filter(kind="evaluations.training_invited").first()
     assert f"/evaluaciones/capacitacion/{meeting.pk}/" == note.url
-    assert "Auditorio" in note.body and "Ciudad de México" in note.body
+    assert "Auditorio" in note.body and "hora del centro de México" in note.body
 
 
 def test_a_person_who_is_titular_and_administrator_is_invited_once(cast):

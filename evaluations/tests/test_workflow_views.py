@@ -415,7 +415,12 @@ def test_the_list_links_the_apps_other_pages_to_those_who_may_open_them(client, 
     client.force_login(cast.titular)
     page = text(client.get(reverse("evaluations:list")))
     assert reverse("evaluations:criteria_list") in page and reverse("evaluations:training_list") in page
-    assert reverse("evaluations:reports") not in page
+    # The titular's way to the organ report, never to the national one.
+    assert f'href="{reverse("evaluations:report_organs")}"' in page
+    assert f'href="{reverse("evaluations:reports")}"' not in page
+    client.force_login(cast.admin)
+    page = text(client.get(reverse("evaluations:list")))
+    assert reverse("evaluations:report_organs") not in page
 
 
 def test_the_evaluation_page_keeps_its_query_count_whatever_the_number_of_criteria(client, cast):
