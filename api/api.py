@@ -9,7 +9,7 @@ from ninja import NinjaAPI
 from ninja.parser import Parser
 
 from . import errors
-from .endpoints import accounts, consultations, content, incidents, public, requests, tokens
+from .endpoints import accounts, consultations, content, evaluations, incidents, public, requests, tokens
 
 DESCRIPTION = """
 API del sistema de cuentas institucionales del INE en redes sociales. Llama a las mismas
@@ -27,7 +27,9 @@ no lo permite (`already_resolved`, `invalid_transition`, `state_conflict`), 422 
 inválidos (`fields` dice cuáles), 429 demasiadas solicitudes o acceso bloqueado
 (`Retry-After`).
 
-Las evaluaciones semestrales aún no existen en el sistema y no forman parte de esta versión.
+**Evaluaciones**: las evaluaciones semestrales (lectura y acuse de recibo del órgano), los
+criterios y periodos, y el registro de asistencia a la capacitación anual con el código de la
+reunión. Calificar, emitir y corregir se hace en las páginas.
 """
 
 _LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
@@ -69,3 +71,4 @@ api.add_router("/requests", requests.router)
 api.add_router("/consultations", consultations.router)
 api.add_router("/incidents", incidents.router)
 api.add_router("/content", content.router)
+api.add_router("/evaluations", evaluations.router)

@@ -33,6 +33,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from accounts.services import InvalidTransition as AccountsInvalidTransition
 from approvals.services import AlreadyResolved
+from evaluations.services import InvalidTransition as EvaluationsInvalidTransition
 from incidents.services import InvalidTransition as IncidentsInvalidTransition
 
 logger = logging.getLogger(__name__)
@@ -95,6 +96,7 @@ CONFLICT_CODES: tuple[tuple[type[Exception], str], ...] = (
     (AlreadyResolved, "already_resolved"),
     (AccountsInvalidTransition, "invalid_transition"),
     (IncidentsInvalidTransition, "invalid_transition"),
+    (EvaluationsInvalidTransition, "invalid_transition"),
 )
 
 

@@ -9,6 +9,10 @@ from approvals import access as approvals_access
 from approvals.models import AccountRequest
 from consultations import access as consultations_access
 from consultations.models import Consultation
+from evaluations import access as evaluations_access
+from evaluations import figures as evaluation_figures
+from evaluations import services as evaluation_services
+from evaluations.models import CriteriaVersion, Evaluation, Period
 from incidents import access as incidents_access
 from incidents.models import Incident
 
@@ -152,4 +156,137 @@ def incident(i: Incident, user: User) -> dict:
         "closed_at": i.closed_at,
         "summary": i.summary,
         "actions": incidents_access.available_actions(user, i),
+    }
+
+
+# --- Evaluations ----------------------------------------------------------------------------------
+
+
+def period_ref(p: Period) -> dict:
+    return {"id": p.pk, "year": p.year, "half": p.half, "label": str(p)}
+
+
+def period(p: Period) -> dict:
+    return {
+        **period_ref(p),
+        "starts_on": p.starts_on,
+        "ends_on": p.ends_on,
+        "criteria_version": p.criteria.number,
+        "opened_at": p.opened_at,
+    }
+
+
+def _shows_scores(e: Evaluation, user: User) -> bool:
+    """As the page: the organ sees the scores once issued; a draft is CNCS's work in progress."""
+    return e.is_issued or evaluations_access.sees_drafts(user)
+
+
+def evaluation(e: Evaluation, user: User) -> dict:
+    """Needs ``period``, ``account__network`` and ``organ__entidad`` selected."""
+    shows = _shows_scores(e, user)
+    return {
+        "id": e.pk,
+        "period": period_ref(e.period),
+        "account": account_ref(e.account),
+        "organ": {
+            "id": e.organ.pk,
+            "name": e.organ.name,
+            "entidad": e.organ.entidad.name if e.organ.entidad_id else None,
+        },
+        "status": e.status,
+        "status_label": e.get_status_display(),
+        "score": float(e.score) if shows and e.score is not None else None,
+        "revision": e.revision,
+        "issued_at": e.issued_at,
+        "acknowledged_at": e.acknowledged_at,
+        "was_flagged_abandoned": e.was_flagged_abandoned,
+    }
+
+
+def _figures(e: Evaluation, user: User, latest_snapshot: dict | None) -> dict | None:
+    """While editable, today's figures (only for who sees drafts); once issued, those the organ
+    received with the latest issue, as the page shows them."""
+    if e.is_editable:
+        if not evaluations_access.sees_drafts(user):
+            return None
+        return evaluation_figures.to_json(evaluation_figures.for_evaluation(e))
+    if latest_snapshot is None:
+        return None
+    return evaluation_figures.to_json(evaluation_figures.from_json(latest_snapshot))
+
+
+def evaluation_detail(e: Evaluation, user: User) -> dict:
+    shows = _shows_scores(e, user)
+    scores = evaluation_services.scores_of(e) if shows else []
+    versions = list(e.issued_versions.select_related("issued_by").order_by("-revision")) if e.is_issued else []
+    history = e.status_changes.select_related("changed_by").order_by("changed_at", "pk")
+    return {
+        **evaluation(e, user),
+        "criteria_version": e.period.criteria.number,
+        "summary": e.summary if shows else "",
+        "response": e.response,
+        "issued_by": _person(e.issued_by),
+        "acknowledged_by": _person(e.acknowledged_by),
+        "scores": [
+            {
+                "code": s.criterion.code,
+                "name": s.criterion.name,
+                "weight": s.criterion.weight,
+                "scale": [s.criterion.scale_min, s.criterion.scale_max],
+                "value": s.value,
+                "comment": s.comment,
+            }
+            for s in scores
+        ],
+        "issued_versions": [
+            {
+                "revision": v.revision,
+                "issued_at": v.issued_at,
+                "issued_by": _person(v.issued_by),
+                "reason": v.reason,
+                "score": float(v.score),
+                "summary": v.summary,
+            }
+            for v in versions
+        ],
+        "history": [
+            {
+                "from_status": h.from_status,
+                "to_status": h.to_status,
+                "changed_at": h.changed_at,
+                "changed_by": _person(h.changed_by),
+                "comment": h.comment,
+            }
+            for h in history
+        ],
+        "figures": _figures(e, user, versions[0].figures if versions else None),
+        "can_acknowledge": e.status == Evaluation.Status.ISSUED and evaluations_access.may_acknowledge(user, e),
+    }
+
+
+def criteria_version(v: CriteriaVersion) -> dict:
+    """Needs ``criteria`` prefetched."""
+    return {
+        "id": v.pk,
+        "number": v.number,
+        "title": v.title,
+        "notes": v.notes,
+        "status": v.status,
+        "status_label": v.get_status_display(),
+        "published_at": v.published_at,
+        "criteria": [
+            {
+                "code": c.code,
+                "position": c.position,
+                "name": c.name,
+                "reference": c.reference,
+                "description": c.description,
+                "scale_min": c.scale_min,
+                "scale_max": c.scale_max,
+                "scale_help": c.scale_help,
+                "weight": c.weight,
+                "source": c.source,
+            }
+            for c in v.criteria.all()
+        ],
     }

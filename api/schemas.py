@@ -289,3 +289,151 @@ class ContentFinding(Schema):
 class ContentCheckOut(Schema):
     count: int
     findings: list[ContentFinding]
+
+
+# --- Evaluations --------------------------------------------------------------------------------
+
+
+class PeriodRef(Schema):
+    id: int
+    year: int
+    half: int
+    label: str
+
+
+class EvaluationOrganRef(Schema):
+    id: int
+    name: str
+    entidad: str | None
+
+
+class EvaluationOut(Schema):
+    id: int
+    period: PeriodRef
+    account: AccountRef
+    organ: EvaluationOrganRef
+    status: Literal["pending", "in_progress", "issued", "acknowledged"]
+    status_label: str
+    score: float | None = Field(
+        ..., description="De 0 a 100, calculada con los pesos. El órgano la ve cuando se emite; antes, null."
+    )
+    revision: int = Field(..., description="Número de emisión (0 mientras no se emite).")
+    issued_at: datetime | None
+    acknowledged_at: datetime | None
+    was_flagged_abandoned: bool = Field(..., description="La cuenta estaba marcada como posiblemente abandonada.")
+
+
+class EvaluationScoreOut(Schema):
+    code: str
+    name: str
+    weight: int
+    scale: list[int] = Field(..., description="Mínimo y máximo de la escala.")
+    value: int | None
+    comment: str
+
+
+class IssuedVersionOut(Schema):
+    revision: int
+    issued_at: datetime
+    issued_by: str
+    reason: str = Field(..., description="Motivo de la corrección (vacío en la primera emisión).")
+    score: float
+    summary: str
+
+
+class StatusChangeOut(Schema):
+    from_status: str = Field(..., description="Vacío al crearse.")
+    to_status: str
+    changed_at: datetime
+    changed_by: str | None = Field(..., description="Nombre de quien hizo el cambio; null si fue el sistema.")
+    comment: str = Field(..., description="El motivo de una corrección o la respuesta al acusar recibo.")
+
+
+class FigureOut(Schema):
+    label: str
+    value: str
+    detail: str
+    url: str
+    warning: bool
+
+
+class FigureGroupOut(Schema):
+    source: str
+    title: str
+    figures: list[FigureOut]
+
+
+class FiguresOut(Schema):
+    groups: list[FigureGroupOut]
+
+
+class EvaluationDetailOut(EvaluationOut):
+    criteria_version: int = Field(..., description="Número de la versión de los criterios del periodo.")
+    summary: str = Field(..., description="Observaciones generales (vacío para el órgano mientras no se emite).")
+    response: str = Field(..., description="Respuesta del órgano al acusar recibo.")
+    issued_by: str | None
+    acknowledged_by: str | None
+    scores: list[EvaluationScoreOut] = Field(..., description="Vacío para el órgano mientras no se emite.")
+    issued_versions: list[IssuedVersionOut]
+    history: list[StatusChangeOut]
+    figures: FiguresOut | None = Field(
+        ...,
+        description=(
+            "Cifras del sistema: las de hoy mientras se elabora (solo para quien ve los borradores); las que "
+            "recibió el órgano una vez emitida."
+        ),
+    )
+    can_acknowledge: bool
+
+
+class AcknowledgeIn(Schema):
+    response: str = Field("", description="Respuesta del órgano (opcional, hasta 6,000 caracteres).")
+    revision: int = Field(..., description="La emisión que se leyó; si se corrigió mientras tanto, 409.")
+
+
+class PeriodOut(Schema):
+    id: int
+    year: int
+    half: int
+    label: str
+    starts_on: date
+    ends_on: date
+    criteria_version: int = Field(..., description="Número de la versión de los criterios con que se evalúa.")
+    opened_at: datetime
+
+
+class CriterionOut(Schema):
+    code: str
+    position: int
+    name: str
+    reference: str
+    description: str
+    scale_min: int
+    scale_max: int
+    scale_help: str
+    weight: int
+    source: str
+
+
+class CriteriaVersionOut(Schema):
+    id: int
+    number: int
+    title: str
+    notes: str
+    status: Literal["draft", "published"]
+    status_label: str
+    published_at: datetime | None
+    criteria: list[CriterionOut]
+
+
+class AttendIn(Schema):
+    code: str = Field(..., description="El código que Comunicación Social muestra en la reunión.")
+
+
+class AttendOut(Schema):
+    already: bool = Field(..., description="True: la asistencia ya estaba registrada.")
+    message: str
+    meeting_id: int
+    meeting_title: str
+    starts_at: datetime
+    attended_at: datetime | None
