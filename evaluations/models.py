@@ -27,6 +27,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from accounts.models import Account, Organ, User
 from core.validators import validate_multiline_text, validate_single_line
@@ -49,6 +50,8 @@ class CriteriaVersion(models.Model):
         User, verbose_name=_("publicó"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     published_at = models.DateTimeField(_("publicada"), null=True, blank=True)
+    # Who edited a draft and when: the services set ``_history_user``.
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("versión de los criterios de evaluación")
@@ -60,6 +63,8 @@ class CriteriaVersion(models.Model):
                 | Q(status="published", published_at__isnull=False),
                 name="criteria_version_published_has_date",
             ),
+            # The Comité edits one draft at a time.
+            models.UniqueConstraint(fields=["status"], condition=Q(status="draft"), name="criteria_one_draft"),
         ]
 
     def __str__(self) -> str:
@@ -101,6 +106,7 @@ class Criterion(models.Model):
         _("peso"), validators=[MinValueValidator(1), MaxValueValidator(100)], help_text=_("Puntos de 100")
     )
     source = models.CharField(_("cifras de apoyo"), max_length=20, choices=Source.choices, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("criterio de evaluación")
@@ -365,6 +371,22 @@ class TrainingMeeting(models.Model):
     created_by = models.ForeignKey(User, verbose_name=_("programó"), on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("registrada"), default=timezone.now)
     cancelled_at = models.DateTimeField(_("cancelada"), null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        User, verbose_name=_("canceló"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    cancel_reason = models.TextField(_("motivo de la cancelación"), blank=True, validators=[validate_multiline_text])
+    held_at = models.DateTimeField(_("marcada como realizada"), null=True, blank=True)
+    held_by = models.ForeignKey(
+        User,
+        verbose_name=_("la marcó como realizada"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # Every change (rescheduling, cancelling, marking held) with who and when; the services
+    # set ``_history_user``.
+    history = HistoricalRecords(excluded_fields=["attendance_code"])
 
     class Meta:
         verbose_name = _("reunión anual de capacitación")
@@ -372,6 +394,12 @@ class TrainingMeeting(models.Model):
         ordering = ["-starts_at", "-id"]
         constraints = [
             models.CheckConstraint(condition=~Q(place="", link=""), name="training_has_place_or_link"),
+            models.CheckConstraint(
+                condition=~Q(status="cancelled") | Q(cancelled_at__isnull=False), name="training_cancelled_has_date"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="held") | Q(held_at__isnull=False), name="training_held_has_date"
+            ),
             models.CheckConstraint(
                 condition=Q(ends_at__isnull=True) | Q(ends_at__gt=F("starts_at")), name="training_ends_after_start"
             ),

@@ -80,7 +80,7 @@ def meetings_visible_to(user: User) -> QuerySet[TrainingMeeting]:
 
 def get_meeting_for(user: User, pk: int) -> TrainingMeeting:
     """The meeting, or 404 for anyone who may not see it (no leak of its existence)."""
-    meeting = meetings_visible_to(user).select_related("created_by").filter(pk=pk).first()
+    meeting = meetings_visible_to(user).select_related("created_by", "cancelled_by", "held_by").filter(pk=pk).first()
     if meeting is None:
         raise Http404(_("No existe la reunión o no tiene acceso a ella."))
     return meeting
@@ -262,6 +262,7 @@ def schedule_meeting(
         created_at=now,
     )
     _check_meeting(meeting, now)
+    meeting._history_user = by
     with transaction.atomic():
         meeting.save()
         _claim_passed_stages(meeting, now)
@@ -346,6 +347,7 @@ def reschedule_meeting(
         for name in changed:
             setattr(meeting, name, new[name])
         _check_meeting(meeting, now, new_date="starts_at" in changed)
+        meeting._history_user = by
         meeting.save(update_fields=changed)
         if "starts_at" in changed:
             # The stages count from the new date.
@@ -381,10 +383,15 @@ def cancel_meeting(*, meeting_id: int, by: User, reason: str = "", now: datetime
                 _("Ya hay asistencias registradas en esta reunión: márquela como realizada en lugar de cancelarla."),
                 code="attended",
             )
-        TrainingMeeting.objects.filter(pk=meeting.pk, status=Status.SCHEDULED).update(
-            status=Status.CANCELLED, cancelled_at=now
+        # The row is locked and re-checked above: a plain save, so the history keeps who.
+        meeting.status, meeting.cancelled_at, meeting.cancelled_by, meeting.cancel_reason = (
+            Status.CANCELLED,
+            now,
+            by,
+            reason,
         )
-        meeting.status, meeting.cancelled_at = Status.CANCELLED, now
+        meeting._history_user = by
+        meeting.save(update_fields=["status", "cancelled_at", "cancelled_by", "cancel_reason"])
         body = _("Comunicación Social canceló la reunión del %(when)s.") % {"when": local_text(meeting.starts_at)}
         if reason:
             body += "\n\n" + _("Motivo: %(reason)s") % {"reason": reason}
@@ -419,8 +426,9 @@ def mark_held(*, meeting_id: int, by: User, now: datetime | None = None) -> Trai
                 % {"when": local_text(meeting.starts_at)},
                 code="not_started",
             )
-        TrainingMeeting.objects.filter(pk=meeting.pk, status=Status.SCHEDULED).update(status=Status.HELD)
-        meeting.status = Status.HELD
+        meeting.status, meeting.held_at, meeting.held_by = Status.HELD, now, by
+        meeting._history_user = by
+        meeting.save(update_fields=["status", "held_at", "held_by"])
     logger.info("Training meeting %s marked as held by %s", meeting.pk, by.pk)
     return meeting
 

@@ -82,10 +82,16 @@ class TrainingMeetingFactory(factory.django.DjangoModelFactory):
         model = TrainingMeeting
 
     title = "Reunión anual de capacitación"
+    status = TrainingMeeting.Status.SCHEDULED
     starts_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=14))
     place = "Auditorio del edificio central"
     agenda = "1. Criterios vigentes.\n2. Seguridad de las cuentas."
     created_by = factory.SubFactory(UserFactory)
+    # A held or cancelled meeting says when (the model's constraints).
+    held_at = factory.LazyAttribute(lambda o: o.starts_at if o.status == TrainingMeeting.Status.HELD else None)
+    cancelled_at = factory.LazyAttribute(
+        lambda o: o.starts_at - timedelta(days=1) if o.status == TrainingMeeting.Status.CANCELLED else None
+    )
 
 
 class TrainingInvitationFactory(factory.django.DjangoModelFactory):

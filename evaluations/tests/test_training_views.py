@@ -132,7 +132,7 @@ def test_an_unknown_meeting_is_a_404(client, people):
 def test_the_list_shows_the_next_meeting_first_and_only_ones_own_meetings(client, cast):
     with time_machine.travel(timezone.now() - timedelta(days=400), tick=False):
         old = schedule(cast, title="Capacitación del año pasado")
-    TrainingMeeting.objects.filter(pk=old.pk).update(status=TrainingMeeting.Status.HELD)
+    TrainingMeeting.objects.filter(pk=old.pk).update(status=TrainingMeeting.Status.HELD, held_at=old.starts_at)
     later = schedule(cast, title="Segunda reunión", starts_at=timezone.now() + timedelta(days=60))
     sooner = schedule(cast, title="Primera reunión", starts_at=timezone.now() + timedelta(days=10))
     client.force_login(cast.admin)
