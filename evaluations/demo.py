@@ -1,10 +1,22 @@
-"""Demo evaluation procedure for ``make run``: version 1, published by the Comité's
-presidency, and a draft version 2 copied from it for the Comité to edit.
+"""Demo evaluations for ``make run``.
 
-Run after ``accounts.demo.load_demo`` (its users). Never with DEBUG off. Everything goes
-through ``evaluations.criteria``, so the demo obeys the same rules as the pages; only the
-publication date is moved back afterwards, so that version 1 is already in force for the
-previous semester and a past period can be opened and scored with it.
+- The procedure: version 1, published by the Comité's presidency, and a draft version 2
+  copied from it for the Comité to edit.
+- The previous semester, opened by CNCS: every evaluation scored and issued; three
+  acknowledged by their organ's titular, one of them corrected and re-issued with a reason
+  (two issues show); one below ``EVALUATION_BELOW_THRESHOLD``.
+- The current semester, opened by the beat task on its first day: one evaluation in progress
+  (some criteria scored), the rest pending, so a walk-through can score and issue one.
+- The annual training: a meeting held some months ago, with attendance for most invitees
+  (absentees and untrained flags show), and the next one scheduled in the future.
+
+Run after ``accounts.demo.load_demo`` (its users and accounts). Never with DEBUG off. Every
+write goes through ``evaluations.criteria``, ``evaluations.services`` and
+``evaluations.training`` (with ``now=`` where they take it), so the demo obeys the same rules
+as the pages; only dates the services stamp with the present moment are moved back
+afterwards (the publication of version 1, and the issues and acknowledgements of the
+previous semester), as the other apps' demos do. Each part is created once: a second load
+creates nothing.
 """
 
 from __future__ import annotations
@@ -16,10 +28,21 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Account, User
 
-from . import criteria
-from .models import CriteriaVersion, Criterion, Period
+from . import criteria, services, training
+from .models import (
+    CriteriaVersion,
+    Criterion,
+    Evaluation,
+    EvaluationStatus,
+    EvaluationStatusChange,
+    IssuedVersion,
+    Period,
+    TrainingMeeting,
+)
+
+USERNAMES = ("comite.presidente", "comite.secretario", "cncs", "titular.jalisco", "titular.cdmx")
 
 TITLE = "Procedimiento de evaluación semestral de las cuentas institucionales"
 
@@ -242,16 +265,330 @@ def _draft(secretary: User, published: CriteriaVersion) -> CriteriaVersion:
     return draft
 
 
+# --- Semesters ------------------------------------------------------------------------------
+
+
+def _semesters(now: datetime) -> tuple[tuple[int, int], tuple[int, int]]:
+    """(previous, current) semester of ``now``'s Mexico City date."""
+    year, half = Period.semester_of(timezone.localdate(now))
+    previous = (year, 1) if half == 2 else (year - 1, 2)
+    return previous, (year, half)
+
+
+def _local(day, hour: int) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(hour)))
+
+
+# What CNCS wrote, per criterion, for a high (4), middle (2–3) and low (0–1) score.
+COMMENTS = {
+    "frecuencia": (
+        "Publicación diaria sostenida durante todo el semestre, acorde con la dinámica de la red.",
+        "Periodicidad cumplida la mayor parte del semestre; hubo semanas sin publicar en abril y mayo.",
+        "Intervalos de varias semanas sin publicaciones; la cuenta no sigue la periodicidad de la red.",
+    ),
+    "respuestas": (
+        "Respuestas oportunas, personalizadas y corteses en la muestra revisada.",
+        "Se responde a la mayoría de los mensajes, algunos con más de tres días de retraso.",
+        "Muchos mensajes sin respuesta; varias respuestas genéricas.",
+    ),
+    "propuestas": (
+        "Las propuestas recibidas se respondieron y se turnaron a las áreas competentes.",
+        "Se respondieron las propuestas, pero no consta que se turnaran a las áreas.",
+        "No hay constancia de que se analizaran las propuestas de las personas usuarias.",
+    ),
+    "contenidos": (
+        "Contenidos institucionales, sin faltas; las dudas se consultaron antes de publicar.",
+        "Faltas ocasionales de ortografía y uso de mayúsculas; sin consecuencias graves.",
+        "Publicaciones de temas cotidianos y sin consulta previa ante dudas evidentes.",
+    ),
+    "bitacora": (
+        "Bitácora al día, con publicaciones, respuestas y solicitudes registradas.",
+        "La bitácora tiene huecos de varias semanas.",
+        "Registros aislados que no reflejan la actividad de la cuenta.",
+    ),
+    "contrasenas": (
+        "Todos los cambios bimestrales de contraseña se registraron en plazo.",
+        "Un cambio de contraseña se registró con retraso.",
+        "No constan los cambios bimestrales de contraseña.",
+    ),
+    "incidentes": (
+        "Sin incidentes en el semestre.",
+        "Un incidente reportado a tiempo; la recuperación tardó más de lo previsto.",
+        "La intervención de la cuenta se reportó días después y la recuperación quedó incompleta.",
+    ),
+    "vacaciones": (
+        "Se publicaron los horarios de atención en Semana Santa y en los días de asueto.",
+        "Se publicó el horario en Semana Santa, no en los demás días de asueto.",
+        "No se informó el horario de atención en los periodos vacacionales.",
+    ),
+    "capacitacion": (
+        "Ambas personas administradoras asistieron a la capacitación anual.",
+        "Asistió una de las dos personas administradoras.",
+        "Ninguna persona administradora asistió a la capacitación.",
+    ),
+}
+
+
+def _comment(code: str, value: int) -> str:
+    high, middle, low = COMMENTS[code]
+    return high if value == 4 else middle if value >= 2 else low
+
+
+# Previous semester: (account handle, network) → (values in criterion order, summary, titular's
+# response or None when not acknowledged). Weights 15, 15, 10, 15, 10, 10, 10, 5, 10. The
+# central offices' accounts have no organ titular to acknowledge.
+PREVIOUS = {
+    ("INEJalisco", "x"): (
+        (4, 4, 3, 4, 4, 3, 4, 3, 4),
+        "Cuenta bien atendida: publicación constante, bitácora al día y respuestas oportunas.",
+        "Enterados. Agradecemos el reconocimiento; reforzaremos el turno de propuestas a las áreas.",
+    ),
+    ("INE.Jalisco", "facebook"): (
+        (3, 3, 2, 4, 3, 1, 4, 3, 4),
+        "Buen apego a los criterios de contenido; conviene cuidar la periodicidad y los cambios de contraseña.",
+        "El cambio de contraseña de mayo sí se hizo en plazo; consta en la bitácora del 12 de mayo. "
+        "Solicitamos revisar ese criterio.",
+    ),
+    ("INECDMX", "x"): (
+        (3, 2, 3, 3, 2, 3, 3, 2, 2),
+        "Cumplimiento aceptable; la bitácora y la oportunidad de las respuestas deben mejorar.",
+        "Recibido. Se instruyó a la persona suplente para llevar la bitácora al día.",
+    ),
+    ("ine.cdmx", "instagram"): (
+        (1, 2, 1, 2, 1, 1, 1, 0, 2),
+        "Calificación por debajo del umbral: la cuenta estuvo semanas sin actividad y la intervención se "
+        "reportó tarde. Se recomienda un plan de mejora con Comunicación Social.",
+        None,
+    ),
+    ("INEMexico", "x"): (
+        (4, 3, 3, 4, 3, 4, 4, 4, 3),
+        "Cuenta institucional con publicación diaria y contenidos revisados; mejorar el seguimiento de propuestas.",
+        None,
+    ),
+    ("INEMexico", "facebook"): (
+        (3, 3, 2, 3, 3, 4, 2, 4, 3),
+        "Buen desempeño general; el incidente de suplantación de marzo tardó en resolverse.",
+        None,
+    ),
+    ("INEtelMX", "x"): (
+        (2, 2, 2, 3, 2, 2, 4, 2, 1),
+        "Por debajo del umbral: publicación irregular y bitácora incompleta; la capacitación está pendiente.",
+        None,
+    ),
+}
+# Left in progress: the one evaluation of the previous semester not issued yet ("most" are).
+PREVIOUS_UNFINISHED = ("INETV", "youtube")
+
+# The correction of INE.Jalisco after the titular's response.
+CORRECTED = ("INE.Jalisco", "facebook")
+CORRECTION = {"contrasenas": 4}
+CORRECTION_REASON = (
+    "La junta acreditó el cambio de contraseña de mayo, registrado en la bitácora el 12 de mayo; se corrige el "
+    "criterio «Cambio de contraseña en tiempo»."
+)
+ACKNOWLEDGED_AGAIN = "Enterados de la corrección. Gracias por la revisión."
+
+# Current semester: the one in progress and the values scored so far (criterion code → value).
+IN_PROGRESS = ("INEJalisco", "x")
+IN_PROGRESS_VALUES = {"frecuencia": 4, "respuestas": 3, "propuestas": 3, "contenidos": 4}
+
+
+def _values(evaluation: Evaluation, by_code: dict[str, int]) -> services.ScoreValues:
+    return {
+        score.criterion_id: (
+            by_code[score.criterion.code],
+            _comment(score.criterion.code, by_code[score.criterion.code]),
+        )
+        for score in services.scores_of(evaluation)
+        if score.criterion.code in by_code
+    }
+
+
+def _titular_of(evaluation: Evaluation) -> User | None:
+    return evaluation.organ.head if evaluation.organ.head_id and evaluation.organ.head.is_active else None
+
+
+def _evaluate(evaluation: Evaluation, cncs: User, spec: tuple) -> None:
+    """Score, issue and (when the spec says so) acknowledge one evaluation of the previous
+    semester; the correction of ``CORRECTED`` follows the titular's response."""
+    values, summary, response = spec
+    codes = [score.criterion.code for score in services.scores_of(evaluation)]
+    by_code = dict(zip(codes, values, strict=True))
+    first = dict(list(by_code.items())[:4])
+    services.save_scores(evaluation_id=evaluation.pk, by=cncs, values=_values(evaluation, first))
+    services.issue_evaluation(
+        evaluation_id=evaluation.pk, by=cncs, values=_values(evaluation, by_code), summary=summary
+    )
+    titular = _titular_of(evaluation)
+    if response is None or titular is None:
+        return
+    services.acknowledge_evaluation(evaluation_id=evaluation.pk, by=titular, response=response)
+    if (evaluation.account.handle, evaluation.account.network.code) == CORRECTED:
+        services.correct_evaluation(
+            evaluation_id=evaluation.pk,
+            by=cncs,
+            values=_values(evaluation, by_code | CORRECTION),
+            summary=summary,
+            reason=CORRECTION_REASON,
+        )
+        services.acknowledge_evaluation(evaluation_id=evaluation.pk, by=titular, response=ACKNOWLEDGED_AGAIN)
+
+
+def _backdate(period: Period, now: datetime) -> None:
+    """The services stamp the present moment; the previous semester was evaluated in the first
+    weeks of this one. Each evaluation's status changes are spread from its own starting day
+    (a day apart, a week before a correction) and the issues and acknowledgement follow them."""
+    current_start = _local(Period.bounds(*_semesters(now)[1])[0], 10)
+    span = max(now - timedelta(days=2) - current_start, timedelta(hours=2))
+    evaluations = list(Evaluation.objects.filter(period=period).order_by("pk"))
+    for index, evaluation in enumerate(evaluations):
+        moment = current_start + span * (index + 1) / (len(evaluations) + 8)
+        step = span / (4 * (len(evaluations) + 8))
+        issues = []
+        for change in evaluation.status_changes.order_by("pk"):
+            moment += step * (3 if change.comment and change.to_status == EvaluationStatus.ISSUED else 1)
+            EvaluationStatusChange.objects.filter(pk=change.pk).update(changed_at=moment)
+            if change.to_status == EvaluationStatus.ISSUED:
+                issues.append(moment)
+            if change.to_status == EvaluationStatus.ACKNOWLEDGED:
+                Evaluation.objects.filter(pk=evaluation.pk).update(acknowledged_at=moment)
+        for revision, issued_at in enumerate(issues, start=1):
+            IssuedVersion.objects.filter(evaluation=evaluation, revision=revision).update(issued_at=issued_at)
+        if issues:
+            Evaluation.objects.filter(pk=evaluation.pk).update(issued_at=issues[-1], updated_at=moment)
+
+
+def _previous_period(cncs: User, now: datetime) -> bool:
+    (year, half), _current = _semesters(now)
+    if Period.objects.filter(year=year, half=half).exists():
+        return False
+    opened_at = _local(Period.bounds(year, half)[0], 9)
+    if criteria.version_in_force(opened_at) is None:
+        return False
+    period, _count = services.open_period(year=year, half=half, by=cncs, now=opened_at)
+    evaluations = (
+        Evaluation.objects.filter(period=period)
+        .exclude(account__status=Account.Status.CLOSED)
+        .select_related("account__network", "organ__head")
+        .order_by("pk")
+    )
+    for evaluation in evaluations:
+        key = (evaluation.account.handle, evaluation.account.network.code)
+        if key in PREVIOUS:
+            _evaluate(evaluation, cncs, PREVIOUS[key])
+        elif key == PREVIOUS_UNFINISHED:
+            services.save_scores(
+                evaluation_id=evaluation.pk,
+                by=cncs,
+                values=_values(evaluation, {"frecuencia": 3, "respuestas": 2, "propuestas": 2}),
+                summary="Pendiente: revisar la muestra de comentarios de los videos del semestre.",
+            )
+    _backdate(period, now)
+    return True
+
+
+def _current_period(cncs: User, now: datetime) -> bool:
+    _previous, (year, half) = _semesters(now)
+    if Period.objects.filter(year=year, half=half).exists():
+        return False
+    opened_at = _local(Period.bounds(year, half)[0], 0) + timedelta(minutes=5)
+    if criteria.version_in_force(opened_at) is None:
+        return False
+    # Opened by the beat task on the semester's first day.
+    period, _count = services.open_period(year=year, half=half, now=opened_at)
+    evaluation = Evaluation.objects.filter(
+        period=period, account__handle=IN_PROGRESS[0], account__network__code=IN_PROGRESS[1]
+    ).first()
+    if evaluation is not None:
+        services.save_scores(
+            evaluation_id=evaluation.pk,
+            by=cncs,
+            values=_values(evaluation, IN_PROGRESS_VALUES),
+            summary="Revisión en curso: faltan las cifras de bitácora, contraseñas y capacitación.",
+        )
+    return True
+
+
+# --- Training ---------------------------------------------------------------------------------
+
+AGENDA = (
+    "1. Bienvenida y objetivos de la reunión.\n"
+    "2. Criterios para la administración de las redes sociales institucionales: novedades.\n"
+    "3. Bitácora de actividades y cambio bimestral de contraseñas.\n"
+    "4. Atención de incidentes: qué hacer si la cuenta es intervenida.\n"
+    "5. Resultados de la evaluación semestral y preguntas."
+)
+PLACE = "Sala de usos múltiples, oficinas centrales del INE, Viaducto Tlalpan 100, Ciudad de México"
+LINK = "https://videoconferencia.ine.mx/capacitacion-redes"
+# Held meeting: who did not come, and who registered with the code (the rest CNCS marked).
+ABSENT = ("suplente.cdmx", "consejero")
+BY_CODE = ("admin.jalisco", "titular.jalisco")
+
+
+def _held_meeting(cncs: User, now: datetime) -> TrainingMeeting:
+    """Some four months ago, at 10:00 in Mexico City; scheduled a month before it."""
+    starts_at = _local(timezone.localdate(now) - timedelta(days=120), 10)
+    meeting = training.schedule_meeting(
+        by=cncs,
+        title="Reunión anual de capacitación de personas administradoras",
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(hours=3),
+        place=PLACE,
+        link=LINK,
+        agenda=AGENDA,
+        now=starts_at - timedelta(days=30),
+    )
+    invited = dict(meeting.invitations.values_list("user__username", "user_id"))
+    for position, username in enumerate(BY_CODE):
+        if username in invited:
+            user = User.objects.get(pk=invited[username])
+            training.attend_with_code(
+                by=user, code=meeting.attendance_code, now=starts_at + timedelta(minutes=5 * position - 20)
+            )
+    present = [pk for username, pk in invited.items() if username not in ABSENT and username not in BY_CODE]
+    training.record_attendance(meeting_id=meeting.pk, by=cncs, user_ids=present, now=starts_at + timedelta(hours=1))
+    return training.mark_held(meeting_id=meeting.pk, by=cncs, now=starts_at + timedelta(hours=3, minutes=15))
+
+
+def _next_meeting(cncs: User, now: datetime) -> TrainingMeeting:
+    """In three weeks, 10:00 in Mexico City, online and in person."""
+    starts_at = _local(timezone.localdate(now) + timedelta(days=21), 10)
+    return training.schedule_meeting(
+        by=cncs,
+        title="Reunión anual de capacitación y actualización",
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(hours=3),
+        place=PLACE,
+        link=LINK,
+        agenda=AGENDA,
+        now=now,
+    )
+
+
+def _training(cncs: User, now: datetime) -> bool:
+    if TrainingMeeting.objects.exists():
+        return False
+    _held_meeting(cncs, now)
+    _next_meeting(cncs, now)
+    return True
+
+
 @transaction.atomic
 def load_demo() -> bool:
-    """Create the demo procedure once; returns False when it was already there."""
+    """Create each demo part once; returns False when everything was already there."""
     if not settings.DEBUG:
-        raise ImproperlyConfigured("Los criterios de demostración solo se crean con DEBUG activo.")
-    if CriteriaVersion.objects.exists():
+        raise ImproperlyConfigured("Los datos de demostración de evaluaciones solo se crean con DEBUG activo.")
+    users = {u.username: u for u in User.objects.filter(username__in=USERNAMES)}
+    if len(users) < len(USERNAMES):
         return False
-    users = {u.username: u for u in User.objects.filter(username__in=["comite.presidente", "comite.secretario"])}
-    if len(users) < 2:
-        return False
-    published = _criteria(users["comite.presidente"])
-    _draft(users["comite.secretario"], published)
-    return True
+    now = timezone.now()
+    created = False
+    if not CriteriaVersion.objects.exists():
+        published = _criteria(users["comite.presidente"])
+        _draft(users["comite.secretario"], published)
+        created = True
+    cncs = users["cncs"]
+    created |= _previous_period(cncs, now)
+    created |= _current_period(cncs, now)
+    created |= _training(cncs, now)
+    return created
