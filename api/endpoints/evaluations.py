@@ -60,7 +60,7 @@ def _get(user, evaluation_id: int) -> Evaluation:
 
 @router.get(
     "/periods",
-    response={200: list[PeriodOut], **responses(401, 403)},
+    response={200: list[PeriodOut], **responses(401, 403, 422)},
     summary="Periodos de evaluación",
     description="Los semestres abiertos, el más reciente primero, con la versión de los criterios de cada uno.",
 )
@@ -71,7 +71,7 @@ def period_list(request):
 
 @router.get(
     "/criteria",
-    response={200: list[CriteriaVersionOut], **responses(401, 403)},
+    response={200: list[CriteriaVersionOut], **responses(401, 403, 422)},
     summary="Criterios de evaluación",
     description=(
         "Las versiones del procedimiento de evaluación (§8.i), la más reciente primero, con sus criterios. Los "
