@@ -26,9 +26,11 @@ from datetime import datetime, time, timedelta
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Account, User
+from notifications.models import Notification
 
 from . import criteria, services, training
 from .models import (
@@ -434,28 +436,69 @@ def _evaluate(evaluation: Evaluation, cncs: User, spec: tuple) -> None:
         services.acknowledge_evaluation(evaluation_id=evaluation.pk, by=titular, response=ACKNOWLEDGED_AGAIN)
 
 
+def _date_notifications(notifications, moment: datetime) -> None:
+    """Notifications of a past event: dated when it happened, read and e-mailed then (so the
+    outbox does not mail months-old news when the demo is loaded)."""
+    notifications.update(
+        created_at=moment,
+        read_at=moment + timedelta(hours=1),
+        email_status=Notification.EmailStatus.SENT,
+        email_sent_at=moment,
+        email_next_attempt_at=moment,
+    )
+
+
+def _office_hours(moment: datetime, step: int, now: datetime) -> datetime:
+    """The same Mexico City day, at 9:00 plus ``step`` hours (when that is still in the past)."""
+    snapped = _local(timezone.localdate(moment), 9) + timedelta(hours=step, minutes=7 * step)
+    return snapped if snapped < now - timedelta(hours=1) else moment
+
+
 def _backdate(period: Period, now: datetime) -> None:
     """The services stamp the present moment; the previous semester was evaluated in the first
     weeks of this one. Each evaluation's status changes are spread from its own starting day
-    (a day apart, a week before a correction) and the issues and acknowledgement follow them."""
+    (about two days apart, a week before a correction), in office hours; the issues, the
+    acknowledgement and the notifications follow them."""
     current_start = _local(Period.bounds(*_semesters(now)[1])[0], 10)
     span = max(now - timedelta(days=2) - current_start, timedelta(hours=2))
+    _date_notifications(
+        Notification.objects.filter(kind=services.OPENED_KIND, url__endswith=f"?periodo={period.pk}"), period.opened_at
+    )
     evaluations = list(Evaluation.objects.filter(period=period).order_by("pk"))
     for index, evaluation in enumerate(evaluations):
         moment = current_start + span * (index + 1) / (len(evaluations) + 8)
         step = span / (4 * (len(evaluations) + 8))
-        issues = []
-        for change in evaluation.status_changes.order_by("pk"):
+        issues, events = [], []
+        for position, change in enumerate(evaluation.status_changes.order_by("pk")):
             moment += step * (3 if change.comment and change.to_status == EvaluationStatus.ISSUED else 1)
-            EvaluationStatusChange.objects.filter(pk=change.pk).update(changed_at=moment)
+            when = _office_hours(moment, position, now)
+            EvaluationStatusChange.objects.filter(pk=change.pk).update(changed_at=when)
             if change.to_status == EvaluationStatus.ISSUED:
-                issues.append(moment)
+                issues.append(when)
             if change.to_status == EvaluationStatus.ACKNOWLEDGED:
-                Evaluation.objects.filter(pk=evaluation.pk).update(acknowledged_at=moment)
+                Evaluation.objects.filter(pk=evaluation.pk).update(acknowledged_at=when)
+            if change.from_status != EvaluationStatus.PENDING:
+                events.append(when)
         for revision, issued_at in enumerate(issues, start=1):
             IssuedVersion.objects.filter(evaluation=evaluation, revision=revision).update(issued_at=issued_at)
         if issues:
-            Evaluation.objects.filter(pk=evaluation.pk).update(issued_at=issues[-1], updated_at=moment)
+            Evaluation.objects.filter(pk=evaluation.pk).update(issued_at=issues[-1], updated_at=events[-1])
+        _date_events(evaluation, events)
+
+
+def _date_events(evaluation: Evaluation, events: list[datetime]) -> None:
+    """Each notify() call of the evaluation (issue, acknowledgement, correction: one kind per
+    call, in order) gets the moment of its status change."""
+    rows = Notification.objects.filter(url=services.evaluation_url(evaluation)).order_by("pk")
+    groups: list[list[int]] = []
+    last_kind = None
+    for pk, kind in rows.values_list("pk", "kind"):
+        if kind != last_kind:
+            groups.append([])
+            last_kind = kind
+        groups[-1].append(pk)
+    for ids, when in zip(groups, events, strict=False):
+        _date_notifications(Notification.objects.filter(pk__in=ids), when)
 
 
 def _previous_period(cncs: User, now: datetime) -> bool:
@@ -496,6 +539,9 @@ def _current_period(cncs: User, now: datetime) -> bool:
         return False
     # Opened by the beat task on the semester's first day.
     period, _count = services.open_period(year=year, half=half, now=opened_at)
+    _date_notifications(
+        Notification.objects.filter(kind=services.OPENED_KIND, url__endswith=f"?periodo={period.pk}"), opened_at
+    )
     evaluation = Evaluation.objects.filter(
         period=period, account__handle=IN_PROGRESS[0], account__network__code=IN_PROGRESS[1]
     ).first()
@@ -547,6 +593,9 @@ def _held_meeting(cncs: User, now: datetime) -> TrainingMeeting:
             )
     present = [pk for username, pk in invited.items() if username not in ABSENT and username not in BY_CODE]
     training.record_attendance(meeting_id=meeting.pk, by=cncs, user_ids=present, now=starts_at + timedelta(hours=1))
+    _date_notifications(
+        Notification.objects.filter(url=reverse("evaluations:training_detail", args=[meeting.pk])), meeting.created_at
+    )
     return training.mark_held(meeting_id=meeting.pk, by=cncs, now=starts_at + timedelta(hours=3, minutes=15))
 
 

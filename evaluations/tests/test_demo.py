@@ -5,13 +5,13 @@ Loaded as ``manage.py load_demo`` loads it: on top of the accounts demo and the 
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from accounts.demo import load_demo as load_accounts_demo
@@ -31,6 +31,7 @@ from evaluations.models import (
     TrainingMeeting,
     weighted_score,
 )
+from notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
 
@@ -207,6 +208,17 @@ def test_the_previous_semester_was_evaluated_in_the_past_in_order(demo):
         moments = list(evaluation.status_changes.order_by("pk").values_list("changed_at", flat=True))
         assert moments == sorted(moments)
         assert all(m.date() > previous.ends_on for m in moments)
+        notices = Notification.objects.filter(url=f"/evaluaciones/{evaluation.pk}/")
+        assert not notices.filter(Q(created_at__gt=now - timedelta(days=1)) | Q(read_at__isnull=True)).exists()
+        assert not notices.exclude(email_status=Notification.EmailStatus.SENT).exists()
+
+
+def test_the_held_meetings_invitations_are_dated_before_it(demo):
+    held = TrainingMeeting.objects.get(status=TrainingMeeting.Status.HELD)
+    notices = Notification.objects.filter(url=f"/evaluaciones/capacitacion/{held.pk}/")
+    assert notices.exists()
+    assert set(notices.values_list("created_at", flat=True)) == {held.created_at}
+    assert held.created_at < held.starts_at
 
 
 # --- The current semester ----------------------------------------------------------------------
