@@ -19,7 +19,7 @@ sets a status.
 from __future__ import annotations
 
 import secrets
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -170,6 +170,14 @@ class Period(models.Model):
     def semester_of(day: date) -> tuple[int, int]:
         return day.year, 1 if day.month <= 6 else 2
 
+    def starts_at(self) -> datetime:
+        """The first moment of the semester: midnight of its first day in Mexico City."""
+        return timezone.make_aware(datetime.combine(self.starts_on, time.min))
+
+    def ends_at(self) -> datetime:
+        """The first moment after the semester: midnight after its last day in Mexico City."""
+        return timezone.make_aware(datetime.combine(self.ends_on + timedelta(days=1), time.min))
+
 
 # --- Evaluations -----------------------------------------------------------------------------
 
@@ -273,6 +281,13 @@ class Evaluation(models.Model):
     @property
     def is_issued(self) -> bool:
         return self.status in ISSUED_STATUSES
+
+    def carries_abandoned_flag(self, account_flagged_at: datetime | None, today: date) -> bool:
+        """§7.viii, the one rule: the evaluation carries the "possibly abandoned" flag when it
+        was recorded on it (at the opening, by the nightly ``services.record_abandoned_flags``,
+        or when saved or issued), or when the account is flagged now and the period still runs.
+        A flag raised after the semester ended belongs to the next one."""
+        return self.was_flagged_abandoned or (account_flagged_at is not None and today <= self.period.ends_on)
 
 
 class Score(models.Model):

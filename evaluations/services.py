@@ -24,6 +24,7 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -152,16 +153,22 @@ def open_period(*, year: int, half: int, by: User | None = None, now: datetime |
         except IntegrityError:
             # Someone else opened it a moment ago (the beat task and CNCS at once): theirs stands.
             return Period.objects.get(year=year, half=half), 0
-        accounts = Account.objects.filter(status__in=Account.OPERATED_STATUSES).values_list(
-            "pk", "organ_id", "flagged_abandoned_at"
+        # Operated now and already in existence before the semester ended (a past semester
+        # opened by hand does not evaluate an account for a time it did not exist).
+        end = period.ends_at()
+        accounts = (
+            Account.objects.filter(status__in=Account.OPERATED_STATUSES)
+            .filter(Q(created_at__lt=end) | Q(activated_at__lt=end))
+            .values_list("pk", "organ_id", "flagged_abandoned_at")
         )
+        today = timezone.localdate(now)
         Evaluation.objects.bulk_create(
             [
                 Evaluation(
                     period=period,
                     account_id=account_id,
                     organ_id=organ_id,
-                    was_flagged_abandoned=flagged_at is not None,
+                    was_flagged_abandoned=Evaluation(period=period).carries_abandoned_flag(flagged_at, today),
                     created_at=now,
                 )
                 for account_id, organ_id, flagged_at in accounts
@@ -376,9 +383,24 @@ def _snapshot(evaluation: Evaluation, scores: list[Score], by: User, now, reason
     )
 
 
-def _flag_now(evaluation: Evaluation) -> bool:
-    """§7.viii as it stood at creation or stands now: an account flagged in the semester stays flagged."""
-    return evaluation.was_flagged_abandoned or evaluation.account.flagged_abandoned_at is not None
+def _flag_now(evaluation: Evaluation, now: datetime) -> bool:
+    """§7.viii at issue: ``Evaluation.carries_abandoned_flag``."""
+    return evaluation.carries_abandoned_flag(evaluation.account.flagged_abandoned_at, timezone.localdate(now))
+
+
+def record_abandoned_flags(now: datetime | None = None) -> int:
+    """The nightly sweep after ``accounts``' own: an account flagged as possibly abandoned
+    (§7.viii) while its semester runs keeps the flag on that semester's evaluation, even if
+    the account records activity later and loses it. Issued evaluations are evidence and are
+    not touched (a correction takes the flag). One UPDATE; returns the evaluations flagged."""
+    today = timezone.localdate(now or timezone.now())
+    return Evaluation.objects.filter(
+        status__in=Evaluation.EDITABLE_STATUSES,
+        was_flagged_abandoned=False,
+        period__starts_on__lte=today,
+        period__ends_on__gte=today,
+        account__flagged_abandoned_at__isnull=False,
+    ).update(was_flagged_abandoned=True)
 
 
 def issue_evaluation(
@@ -405,7 +427,7 @@ def issue_evaluation(
             revision=evaluation.revision + 1,
             issued_at=now,
             issued_by=by,
-            was_flagged_abandoned=_flag_now(evaluation),
+            was_flagged_abandoned=_flag_now(evaluation, now),
         )
         _snapshot(evaluation, scores, by, now)
         notify(
@@ -461,7 +483,7 @@ def correct_evaluation(
             acknowledged_at=None,
             acknowledged_by=None,
             response="",
-            was_flagged_abandoned=_flag_now(evaluation),
+            was_flagged_abandoned=_flag_now(evaluation, now),
         )
         _snapshot(evaluation, scores, by, now, reason=reason)
         notify(

@@ -17,3 +17,9 @@ def open_current_period() -> int:
 def send_training_reminders() -> int:
     """The number of people reminded."""
     return training.send_training_reminders()
+
+
+@shared_task(acks_late=True, autoretry_for=(OperationalError, InterfaceError), retry_backoff=True, max_retries=3)
+def record_abandoned_flags() -> int:
+    """The evaluations of the running semester that took the §7.viii flag."""
+    return services.record_abandoned_flags()

@@ -11,6 +11,7 @@ from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -141,7 +142,7 @@ def _detail_context(request, evaluation: Evaluation, forms: dict) -> dict:
         "account": evaluation.account,
         "shows_scores": shows_scores,
         "scoring": scoring,
-        "abandoned": evaluation.was_flagged_abandoned or evaluation.account.flagged_abandoned_at is not None,
+        "abandoned": evaluation.carries_abandoned_flag(evaluation.account.flagged_abandoned_at, timezone.localdate()),
         "account_closed": evaluation.account.status == evaluation.account.Status.CLOSED,
         "versions": versions,
         "history": evaluation.status_changes.select_related("changed_by"),

@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import Account
-from accounts.tests.factories import AccountFactory
+from accounts.tests.factories import AccountFactory, active_since
 from evaluations import services
 from evaluations.models import (
     CriteriaVersion,
@@ -123,6 +123,8 @@ def test_a_future_semester_is_refused(cast, version):
 
 
 def test_a_past_semester_not_yet_opened_can_be_opened_by_hand(cast, version):
+    for account in (cast.account, cast.other_account):
+        active_since(account, datetime(2026, 1, 15, 18, tzinfo=UTC))
     with time_machine.travel(datetime(2026, 11, 24, 18, tzinfo=UTC)):
         period, created = services.open_period(year=2026, half=1, by=cast.cncs)
     assert (period.year, period.half, created) == (2026, 1, 2)
@@ -153,6 +155,8 @@ def test_the_semesters_offered_by_hand_are_the_current_one_and_past_ones_not_ope
     ],
 )
 def test_the_beat_task_opens_the_semester_of_the_mexico_city_date(cast, moment, semester):
+    for account in (cast.account, cast.other_account):
+        active_since(account, moment - timedelta(days=30))
     with time_machine.travel(moment - timedelta(days=1)):
         published_version(created_by=cast.president)
     with time_machine.travel(moment):

@@ -275,6 +275,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "evaluations.tasks.open_current_period",
         "schedule": crontab(hour=0, minute=10),
     },
+    # After accounts' flag-abandoned-accounts (06:00): the running semester's evaluations
+    # keep the §7.viii flag even if the account later records activity and loses it.
+    "evaluations-record-abandoned-flags": {
+        "task": "evaluations.tasks.record_abandoned_flags",
+        "schedule": crontab(hour=6, minute=15),
+    },
     # Training reminders: each stage (TRAINING_REMINDER_DAYS_BEFORE) once per meeting.
     "evaluations-training-reminders": {
         "task": "evaluations.tasks.send_training_reminders",
