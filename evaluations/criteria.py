@@ -71,7 +71,8 @@ def may_read_criteria(user: User) -> bool:
 
 
 def sees_drafts(user: User) -> bool:
-    return access.sees_all(user)
+    """Drafts of the procedure: whoever sees drafts of evaluations (``access.sees_drafts``)."""
+    return access.sees_drafts(user)
 
 
 def versions_visible_to(user: User) -> QuerySet[CriteriaVersion]:
@@ -309,6 +310,8 @@ def publish_version(*, version_id: int, by: User) -> CriteriaVersion:
         if not criteria:
             raise ValidationError(_("Un procedimiento sin criterios no se puede publicar."), code="empty")
         now = timezone.now()
+        # The row is locked by _lock_draft; the conditional claim also holds where a lock is
+        # not (SQLite): of two publishes one wins.
         claimed = CriteriaVersion.objects.filter(pk=version.pk, status=CriteriaVersion.Status.DRAFT).update(
             status=CriteriaVersion.Status.PUBLISHED, published_at=now, published_by=by
         )
@@ -318,6 +321,9 @@ def publish_version(*, version_id: int, by: User) -> CriteriaVersion:
         version.status = CriteriaVersion.Status.PUBLISHED
         version.published_at = now
         version.published_by = by
+        # The claim bypasses the history; this save (same values) records who published it.
+        version._history_user = by
+        version.save(update_fields=["status", "published_at", "published_by"])
         notify(
             list(accounts_access.cncs_users()) + list(accounts_access.committee_users()),
             kind=PUBLISHED_KIND,

@@ -220,16 +220,23 @@ def _lock(evaluation_id: int) -> Evaluation:
     )
 
 
-def _refuse_closed_account(evaluation: Evaluation) -> None:
+def closed_account_refusal(evaluation: Evaluation) -> str | None:
+    """Why a closed account's evaluation is not scored or issued (the page shows the same
+    words before anyone tries); None when the account is not closed."""
     account = evaluation.account
     if account.status != Account.Status.CLOSED:
-        return
+        return None
     if account.closed_at:
-        raise InvalidTransition(
-            _("La cuenta está cerrada desde el %(date)s: ya no se evalúa, y su evaluación queda sin emitir.")
-            % {"date": local(account.closed_at)}
-        )
-    raise InvalidTransition(_("La cuenta está cerrada: ya no se evalúa, y su evaluación queda sin emitir."))
+        return _("La cuenta está cerrada desde el %(date)s: ya no se evalúa, y su evaluación queda sin emitir.") % {
+            "date": local(account.closed_at)
+        }
+    return _("La cuenta está cerrada: ya no se evalúa, y su evaluación queda sin emitir.")
+
+
+def _refuse_closed_account(evaluation: Evaluation) -> None:
+    refusal = closed_account_refusal(evaluation)
+    if refusal:
+        raise InvalidTransition(refusal)
 
 
 def _refuse_issued(evaluation: Evaluation) -> None:

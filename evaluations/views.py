@@ -143,7 +143,7 @@ def _detail_context(request, evaluation: Evaluation, forms: dict) -> dict:
         "shows_scores": shows_scores,
         "scoring": scoring,
         "abandoned": evaluation.carries_abandoned_flag(evaluation.account.flagged_abandoned_at, timezone.localdate()),
-        "account_closed": evaluation.account.status == evaluation.account.Status.CLOSED,
+        "closed_refusal": services.closed_account_refusal(evaluation) if evaluation.is_editable else None,
         "versions": versions,
         "history": evaluation.status_changes.select_related("changed_by"),
     }
@@ -156,7 +156,7 @@ def _detail_context(request, evaluation: Evaluation, forms: dict) -> dict:
     by_source = {group.source: group for group in groups}
     context["groups"] = groups
     form = None
-    if scoring and not context["account_closed"]:
+    if scoring and not context["closed_refusal"]:
         form = forms.get("score") or ScoreForm(
             scores=scores, initial=recovered_initial(request, {"summary": evaluation.summary})
         )

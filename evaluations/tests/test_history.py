@@ -104,3 +104,13 @@ def test_the_database_allows_one_draft_at_a_time(cast):
     with pytest.raises(IntegrityError), transaction.atomic():
         CriteriaVersionFactory(created_by=cast.president)
     assert CriteriaVersion.objects.filter(status=CriteriaVersion.Status.DRAFT).count() == 1
+
+
+def test_publishing_is_in_the_history_with_who_published(cast):
+    published_version(created_by=cast.president)
+    draft = criteria.create_draft(by=cast.president)
+
+    criteria.publish_version(version_id=draft.pk, by=cast.secretary)
+
+    last = draft.history.order_by("-history_date").first()
+    assert (last.status, last.history_user) == (CriteriaVersion.Status.PUBLISHED, cast.secretary)
