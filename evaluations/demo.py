@@ -251,6 +251,12 @@ def _criteria(president: User) -> CriteriaVersion:
     version = criteria.publish_version(version_id=version.pk, by=president)
     moment = _published_moment()
     CriteriaVersion.objects.filter(pk=version.pk).update(created_at=moment - timedelta(days=7), published_at=moment)
+    _date_notifications(
+        Notification.objects.filter(
+            kind=criteria.PUBLISHED_KIND, url=reverse("evaluations:criteria_detail", args=[version.pk])
+        ),
+        moment,
+    )
     version.refresh_from_db()
     return version
 

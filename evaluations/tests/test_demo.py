@@ -100,6 +100,13 @@ def test_version_1_is_in_force_for_the_previous_semester(demo):
     assert criteria.version_in_force() == CriteriaVersion.objects.get(number=1)
 
 
+def test_the_publication_notice_of_version_1_is_dated_with_it(demo):
+    version = CriteriaVersion.objects.get(number=1)
+    notices = Notification.objects.filter(url=f"/evaluaciones/criterios/{version.pk}/")
+    assert notices.exists()
+    assert set(notices.values_list("created_at", flat=True)) == {version.published_at}
+
+
 def test_version_2_is_a_draft_copied_from_version_1(demo):
     first = CriteriaVersion.objects.get(number=1)
     draft = CriteriaVersion.objects.get(number=2)
