@@ -453,6 +453,9 @@ class TrainingInvitation(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # Who marked or un-marked each attendance, and when: ``training`` writes the changes with
+    # ``bulk_update_with_history`` and the person who made them.
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("invitación a la capacitación")

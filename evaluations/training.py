@@ -29,9 +29,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from simple_history.utils import bulk_update_with_history
 
 from accounts import access as accounts_access
 from accounts.models import Designation, Entidad, Organ, User
@@ -51,6 +52,10 @@ CODE_OPENS_BEFORE = timedelta(hours=1)
 CODE_MAX_FAILURES = 10
 CODE_FAILURE_WINDOW = 60 * 60
 BULK_BATCH_SIZE = 2000
+# How far ahead a meeting may be scheduled, and how long it may last.
+MAX_AHEAD = relativedelta(years=2)
+MAX_LENGTH = timedelta(days=3)
+ATTENDANCE_FIELDS = ["attended_at", "attendance_recorded", "attendance_recorded_by"]
 
 NOT_CNCS = gettext_lazy("Solo Comunicación Social organiza la capacitación anual.")
 
@@ -95,13 +100,14 @@ def require_manager(user: User) -> None:
 
 
 def local_text(moment: datetime) -> str:
-    """A moment as people read it in notifications: 24/11/2026 10:00 (Mexico City time)."""
-    return timezone.localtime(moment).strftime("%d/%m/%Y %H:%M")
+    """A moment as people read it in notifications: 24/11/2026 10:00 (Mexico City time), with
+    Django's date formatting, like the templates' ``|date:"d/m/Y H:i"``."""
+    return formats.date_format(timezone.localtime(moment), "d/m/Y H:i")
 
 
 def _end_of_local_day(moment: datetime) -> datetime:
     local = timezone.localtime(moment)
-    return timezone.make_aware(datetime.combine(local.date() + timedelta(days=1), time.min)) - timedelta(microseconds=1)
+    return timezone.make_aware(datetime.combine(local.date(), time.max))
 
 
 def code_window(meeting: TrainingMeeting) -> tuple[datetime, datetime]:
@@ -137,24 +143,36 @@ class Invitee:
     role: str
 
 
-def people_to_invite() -> dict[int, Invitee]:
-    """Every current administrator (a current designation whose person is still active and on
-    the organ's staff, as ``accounts.access.administered_organ_ids`` counts it) and every
-    active organ's titular. One per person: someone who is both is invited as administrator.
-    Two queries, whatever the number of organs."""
-    people: dict[int, Invitee] = {}
-    designations = (
-        Designation.objects.filter(
-            ends_at__isnull=True, user__is_active=True, user__organ_id=F("organ_id"), organ__is_active=True
-        )
-        .select_related("user")
-        .order_by("organ_id", "-role", "pk")
+def _current_designations() -> QuerySet[Designation]:
+    """Current administrators: a current designation whose person is still active and on the
+    organ's staff (as ``accounts.access.administered_organ_ids`` counts it), of an active organ."""
+    return Designation.objects.filter(
+        ends_at__isnull=True, user__is_active=True, user__organ_id=F("organ_id"), organ__is_active=True
     )
-    for d in designations:
+
+
+def _current_heads() -> QuerySet[Organ]:
+    """Active organs with an active titular."""
+    return Organ.objects.filter(is_active=True, head__is_active=True)
+
+
+def people_to_invite() -> dict[int, Invitee]:
+    """Every current administrator and every active organ's titular. One per person: someone
+    who is both is invited as administrator. Two queries, whatever the number of organs."""
+    people: dict[int, Invitee] = {}
+    for d in _current_designations().select_related("user").order_by("organ_id", "-role", "pk"):
         people.setdefault(d.user_id, Invitee(d.user, d.organ_id, Role.ADMINISTRATOR))
-    for organ in Organ.objects.filter(is_active=True, head__is_active=True).select_related("head").order_by("pk"):
+    for organ in _current_heads().select_related("head").order_by("pk"):
         people.setdefault(organ.head_id, Invitee(organ.head, organ.pk, Role.HEAD))
     return people
+
+
+def still_to_invite() -> Q:
+    """The people ``people_to_invite`` lists, as a condition on a queryset of people (in the
+    same query): whoever has left every administrator and titular role is no longer reminded."""
+    return Q(Exists(_current_designations().filter(user=OuterRef("pk")))) | Q(
+        Exists(_current_heads().filter(head=OuterRef("pk")))
+    )
 
 
 def _invite(meeting: TrainingMeeting, people: Iterable[Invitee], now: datetime) -> list[Invitee]:
@@ -204,18 +222,25 @@ def _meeting_text(meeting: TrainingMeeting) -> str:
 
 def _check_meeting(meeting: TrainingMeeting, now: datetime, *, new_date: bool = True) -> None:
     """The rules of a meeting's fields, as field errors in Spanish. A date already set may
-    have passed (a typo in the agenda is fixed on the meeting's day); a new one may not."""
+    have passed (a typo in the agenda is fixed on the meeting's day); a new one may not. The
+    dates are bounded (``MAX_AHEAD``, ``MAX_LENGTH``): a date such as 31/12/9999 cannot be
+    stored everywhere nor have its day's end computed."""
     errors: dict[str, list[str]] = defaultdict(list)
     if not (meeting.title or "").strip():
         errors["title"].append(_("Escriba el título de la reunión."))
     if not (meeting.agenda or "").strip():
         errors["agenda"].append(_("Escriba el orden del día."))
-    if meeting.starts_at is None:
+    starts_at, ends_at = meeting.starts_at, meeting.ends_at
+    if starts_at is None:
         errors["starts_at"].append(_("Indique la fecha y hora de la reunión."))
-    elif new_date and meeting.starts_at <= now:
+    elif new_date and starts_at <= now:
         errors["starts_at"].append(_("La fecha y hora de la reunión debe ser futura."))
-    elif meeting.ends_at is not None and meeting.ends_at <= meeting.starts_at:
+    elif starts_at > now + MAX_AHEAD:
+        errors["starts_at"].append(_("La reunión se programa a lo sumo con dos años de anticipación."))
+    elif ends_at is not None and ends_at <= starts_at:
         errors["ends_at"].append(_("La reunión debe terminar después de empezar."))
+    elif ends_at is not None and ends_at > starts_at + MAX_LENGTH:
+        errors["ends_at"].append(_("La reunión dura a lo sumo tres días."))
     if not (meeting.place or "").strip() and not (meeting.link or "").strip():
         errors["place"].append(_("Indique el lugar o el enlace de la reunión en línea."))
     if errors:
@@ -307,6 +332,28 @@ def _invite_missing(meeting: TrainingMeeting, now: datetime) -> int:
 MEETING_FIELDS = ("title", "starts_at", "ends_at", "place", "link", "agenda")
 
 
+def _refuse_moving_a_started_meeting(meeting: TrainingMeeting, changed: list[str], now: datetime) -> None:
+    """Once the meeting has started, or anyone's attendance is recorded, its date stays: the
+    attendance belongs to that date (the training flag counts from it). The place, link,
+    agenda and title may still be corrected."""
+    moved = [name for name in ("starts_at", "ends_at") if name in changed]
+    if not moved:
+        return
+    if meeting.invitations.filter(attended_at__isnull=False).exists():
+        message = _(
+            "Ya hay asistencias registradas en esta reunión: márquela como realizada y programe otra "
+            "en lugar de cambiar su fecha."
+        )
+    elif meeting.starts_at <= now:
+        message = _(
+            "La reunión ya empezó (%(when)s): márquela como realizada o cancélela y programe otra "
+            "en lugar de cambiar su fecha."
+        ) % {"when": local_text(meeting.starts_at)}
+    else:
+        return
+    raise ValidationError({moved[0]: ValidationError(message, code="started")})
+
+
 @dataclass
 class Rescheduled:
     meeting: TrainingMeeting
@@ -344,6 +391,7 @@ def reschedule_meeting(
         changed = [name for name in MEETING_FIELDS if getattr(meeting, name) != new[name]]
         if not changed:
             return Rescheduled(meeting, [])
+        _refuse_moving_a_started_meeting(meeting, changed, now)
         for name in changed:
             setattr(meeting, name, new[name])
         _check_meeting(meeting, now, new_date="starts_at" in changed)
@@ -483,12 +531,16 @@ def _send_stage(meeting_id: int, pending: list[int], send: int | None, now: date
         reminder = next((r for r in mine if r.days_before == send), None)
         if reminder is None:
             return 0
+        # Only those still in a role the meeting is for: a designation ended or a person moved
+        # to another organ since the invitation is not reminded.
         recipients = list(
             User.objects.filter(
                 training_invitations__meeting=meeting,
                 training_invitations__attended_at__isnull=True,
                 is_active=True,
-            ).order_by("pk")
+            )
+            .filter(still_to_invite())
+            .order_by("pk")
         )
         if not recipients:
             return 0
@@ -525,7 +577,9 @@ def record_attendance(
     now: datetime | None = None,
 ) -> tuple[int, int]:
     """CNCS marks these invitees as present (and un-marks ``unmark_user_ids``). Returns how
-    many were marked and un-marked; people already in that state are left as they were."""
+    many were marked and un-marked; people already in that state are left as they were.
+    Every change is kept in the invitations' history with who made it and when (one UPDATE
+    and one INSERT, whatever the number of people)."""
     require_manager(by)
     now = now or timezone.now()
     user_ids, unmark_user_ids = set(user_ids), set(unmark_user_ids)
@@ -541,21 +595,37 @@ def record_attendance(
                 % {"when": local_text(meeting.starts_at)},
                 code="not_started",
             )
-        invitations = meeting.invitations.all()
         everyone = user_ids | unmark_user_ids
-        invited = set(invitations.filter(user_id__in=everyone).values_list("user_id", flat=True))
-        if everyone - invited:
+        rows = list(meeting.invitations.filter(user_id__in=everyone)) if everyone else []
+        if everyone - {i.user_id for i in rows}:
             raise ValidationError(
                 _("Solo se registra la asistencia de las personas invitadas a esta reunión."), code="not_invited"
             )
-        marked = invitations.filter(user_id__in=user_ids, attended_at__isnull=True).update(
-            attended_at=now, attendance_recorded=TrainingInvitation.Recorded.BY_CNCS, attendance_recorded_by=by
-        )
-        unmarked = invitations.filter(user_id__in=unmark_user_ids, attended_at__isnull=False).update(
-            attended_at=None, attendance_recorded="", attendance_recorded_by=None
-        )
+        to_mark = [i for i in rows if i.user_id in user_ids and i.attended_at is None]
+        to_unmark = [i for i in rows if i.user_id in unmark_user_ids and i.attended_at is not None]
+        for invitation in to_mark:
+            invitation.attended_at, invitation.attendance_recorded = now, TrainingInvitation.Recorded.BY_CNCS
+            invitation.attendance_recorded_by = by
+        for invitation in to_unmark:
+            invitation.attended_at, invitation.attendance_recorded, invitation.attendance_recorded_by = None, "", None
+        _save_attendance(to_mark + to_unmark, by, now)
+        marked, unmarked = len(to_mark), len(to_unmark)
     logger.info("Training meeting %s: %d marked, %d unmarked by %s", meeting_id, marked, unmarked, by.pk)
     return marked, unmarked
+
+
+def _save_attendance(invitations: list[TrainingInvitation], by: User, now: datetime) -> None:
+    """Write these invitations' attendance and its history (who, when, the new state); the
+    caller holds the meeting's lock, so what was read is what is replaced."""
+    if invitations:
+        bulk_update_with_history(
+            invitations,
+            TrainingInvitation,
+            ATTENDANCE_FIELDS,
+            batch_size=BULK_BATCH_SIZE,
+            default_user=by,
+            default_date=now,
+        )
 
 
 @dataclass
@@ -641,9 +711,12 @@ def attend_with_code(*, by: User, code: str, now: datetime | None = None) -> Cod
         # attendance): either the cancellation comes first and is seen here, or it sees this.
         if _locked(meeting.pk).status == Status.CANCELLED:
             raise ValidationError(_("Esa reunión fue cancelada; no se registra asistencia."), code="closed")
-        updated = TrainingInvitation.objects.filter(pk=invited[meeting.pk], attended_at__isnull=True).update(
-            attended_at=now, attendance_recorded=TrainingInvitation.Recorded.BY_CODE, attendance_recorded_by=by
-        )
+        invitation = TrainingInvitation.objects.get(pk=invited[meeting.pk])
+        updated = invitation.attended_at is None
+        if updated:
+            invitation.attended_at, invitation.attendance_recorded = now, TrainingInvitation.Recorded.BY_CODE
+            invitation.attendance_recorded_by = by
+            _save_attendance([invitation], by, now)
     if updated:
         logger.info("Training meeting %s: attendance of %s recorded with the code", meeting.pk, by.pk)
     return CodeAttendance(meeting, already=not updated)
@@ -713,12 +786,16 @@ def invitation_of(meeting: TrainingMeeting, user: User) -> TrainingInvitation | 
     return meeting.invitations.filter(user=user).select_related("organ", "attendance_recorded_by").first()
 
 
-def attendance_counts(meeting: TrainingMeeting) -> dict[str, int]:
-    rows = meeting.invitations.values_list("attended_at", flat=True)
-    total = attended = 0
-    for attended_at in rows:
-        total += 1
-        attended += attended_at is not None
+def attendance_counts(meeting: TrainingMeeting, groups: list[EntidadGroup] | None = None) -> dict[str, int]:
+    """How many were invited, attended and did not: from the groups already read for the page
+    when given (no query), else one query."""
+    if groups is not None:
+        total, attended = sum(g.total for g in groups), sum(g.attended for g in groups)
+    else:
+        total = attended = 0
+        for attended_at in meeting.invitations.values_list("attended_at", flat=True):
+            total += 1
+            attended += attended_at is not None
     return {"total": total, "attended": attended, "absent": total - attended}
 
 

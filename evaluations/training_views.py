@@ -75,11 +75,7 @@ def _detail_context(request, meeting: TrainingMeeting, forms: dict) -> dict:
     }
     if context["sees_everything"]:
         context["groups"] = training.invitees_by_entidad(meeting)
-        context["counts"] = {
-            "total": sum(g.total for g in context["groups"]),
-            "attended": sum(g.attended for g in context["groups"]),
-        }
-        context["counts"]["absent"] = context["counts"]["total"] - context["counts"]["attended"]
+        context["counts"] = training.attendance_counts(meeting, context["groups"])
         if meeting.status == Status.HELD:
             context["absentees"] = training.absentees_by_entidad(meeting)
     if manages:

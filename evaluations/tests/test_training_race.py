@@ -14,7 +14,7 @@ from accounts.access import Group
 from accounts.tests.concurrency import run_together
 from accounts.tests.factories import UserFactory
 from evaluations import training
-from evaluations.models import TrainingMeeting, TrainingReminder
+from evaluations.models import TrainingInvitation, TrainingMeeting, TrainingReminder
 from notifications.models import Notification
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -79,3 +79,19 @@ def test_cancelling_while_someone_registers_never_leaves_attendance_on_a_cancell
     status = TrainingMeeting.objects.get(pk=meeting.pk).status
     attended = meeting.invitations.filter(attended_at__isnull=False).count()
     assert (status, attended) in {(TrainingMeeting.Status.CANCELLED, 0), (TrainingMeeting.Status.SCHEDULED, 1)}
+
+
+def test_cncs_marking_while_the_person_registers_records_one_attendance_and_one_history_row(cast):
+    meeting = schedule(cast)
+    moment = meeting.starts_at
+    results = run_together(
+        lambda: training.record_attendance(meeting_id=meeting.pk, by=cast.cncs, user_ids=[cast.admin.pk], now=moment),
+        lambda: training.attend_with_code(by=cast.admin, code=meeting.attendance_code, now=moment),
+    )
+    assert [kind for kind, _ in results] == ["ok", "ok"], results
+    (marked, _unmarked), attended = results[0][1], results[1][1]
+    assert marked + (not attended.already) == 1
+    history = TrainingInvitation.history.filter(meeting_id=meeting.pk, user=cast.admin)
+    assert history.count() == 1
+    invitation = meeting.invitations.get(user=cast.admin)
+    assert history.get().history_user == invitation.attendance_recorded_by

@@ -525,3 +525,158 @@ def test_on_the_meeting_day_the_agenda_can_still_be_corrected_but_not_the_date_m
                 agenda="1. Criterios (corregido).",
             )
     assert "starts_at" in exc.value.message_dict
+
+
+# --- Review fixes: the date stays once people attend, bounded dates, attendance history ------
+
+
+def move(meeting, **changes):
+    fields = {f: getattr(meeting, f) for f in training.MEETING_FIELDS}
+    fields.update(changes)
+    return training.reschedule_meeting(
+        meeting_id=meeting.pk, by=changes.pop("by", None) or meeting.created_by, **fields
+    )
+
+
+def test_the_date_of_a_meeting_with_attendance_stays_but_its_place_and_agenda_may_change(december, cast):
+    with time_machine.travel(START - timedelta(minutes=30), tick=False):
+        training.attend_with_code(by=cast.admin, code=december.attendance_code)
+        with pytest.raises(ValidationError) as exc:
+            move(december, starts_at=START + timedelta(days=1))
+        assert "Ya hay asistencias registradas" in exc.value.message_dict["starts_at"][0]
+        with pytest.raises(ValidationError) as exc:
+            move(december, ends_at=START + timedelta(hours=3))
+        assert "Ya hay asistencias registradas" in exc.value.message_dict["ends_at"][0]
+        assert move(december, place="Sala 2", agenda="1. Otro tema.", title="Capacitación").changed == [
+            "title",
+            "place",
+            "agenda",
+        ]
+    december.refresh_from_db()
+    assert december.starts_at == START and december.ends_at is None and december.place == "Sala 2"
+    assert december.invitations.get(user=cast.admin).attended_at == START - timedelta(minutes=30)
+    assert cast.admin.pk not in training.flagged_user_ids([cast.admin.pk], now=START + timedelta(days=1))
+
+
+def test_a_started_meeting_is_not_moved_even_forward(december, cast):
+    with time_machine.travel(START + timedelta(minutes=30), tick=False):
+        with pytest.raises(ValidationError) as exc:
+            move(december, starts_at=START + timedelta(days=2))
+        assert "ya empezó" in exc.value.message_dict["starts_at"][0]
+        assert move(december, link="https://reuniones.ine.mx/sala").changed == ["link"]
+    december.refresh_from_db()
+    assert december.starts_at == START
+
+
+@pytest.mark.parametrize(
+    "changes, field, message",
+    [
+        ({"starts_at": mx(9999, 12, 31, 23, 0)}, "starts_at", "dos años"),
+        ({"starts_at": mx(2028, 11, 21, 9, 0)}, "starts_at", "dos años"),
+        ({"starts_at": START, "ends_at": START + timedelta(days=3, minutes=1)}, "ends_at", "tres días"),
+        ({"starts_at": START, "ends_at": mx(9999, 12, 31, 23, 0)}, "ends_at", "tres días"),
+    ],
+)
+def test_the_dates_are_bounded(cast, changes, field, message):
+    with time_machine.travel(mx(2026, 11, 20, 9, 0), tick=False):
+        with pytest.raises(ValidationError) as exc:
+            schedule(cast, **changes)
+        assert message in exc.value.message_dict[field][0]
+        assert not TrainingMeeting.objects.exists()
+        meeting = schedule(cast, starts_at=mx(2028, 11, 20, 9, 0), ends_at=mx(2028, 11, 23, 9, 0))
+        with pytest.raises(ValidationError) as exc:
+            move(meeting, **changes)
+        assert message in exc.value.message_dict[field][0]
+    meeting.refresh_from_db()
+    assert meeting.starts_at == mx(2028, 11, 20, 9, 0)
+
+
+def test_the_end_of_the_last_day_does_not_overflow():
+    assert training._end_of_local_day(mx(9999, 12, 31, 12, 0)) == mx(9999, 12, 31, 23, 59, 59, 999999)
+    assert training._end_of_local_day(mx(2026, 12, 10, 10, 0)) == mx(2026, 12, 10, 23, 59, 59, 999999)
+
+
+def test_every_attendance_change_is_kept_with_who_and_when(december, cast):
+    from accounts.access import Group
+
+    other_cncs = UserFactory(username="cncs2", organ=cast.cncs.organ, groups=[Group.CNCS])
+    history = TrainingInvitation.history.model.objects
+    with time_machine.travel(START - timedelta(minutes=10), tick=False):
+        training.attend_with_code(by=cast.suplente, code=december.attendance_code)
+    training.record_attendance(
+        meeting_id=december.pk, by=cast.cncs, user_ids=[cast.titular.pk, cast.suplente.pk], now=START
+    )
+    training.record_attendance(
+        meeting_id=december.pk,
+        by=other_cncs,
+        user_ids=[],
+        unmark_user_ids=[cast.titular.pk, cast.suplente.pk],
+        now=START + timedelta(hours=1),
+    )
+    rows = list(history.filter(meeting_id=december.pk).order_by("history_date", "user__username"))
+    seen = [
+        (r.user.username, r.history_type, r.history_user.username, r.history_date, r.attended_at, r.attendance_recorded)
+        for r in rows
+    ]
+    assert seen == [
+        ("admin_suplente", "~", "admin_suplente", START - timedelta(minutes=10), START - timedelta(minutes=10), "code"),
+        ("titular", "~", "cncs", START, START, "cncs"),
+        ("admin_suplente", "~", "cncs2", START + timedelta(hours=1), None, ""),
+        ("titular", "~", "cncs2", START + timedelta(hours=1), None, ""),
+    ]
+    assert rows[1].attendance_recorded_by == cast.cncs and rows[3].attendance_recorded_by is None
+    titular = december.invitations.get(user=cast.titular)
+    assert titular.attended_at is None and titular.attendance_recorded_by is None
+
+
+def test_recording_attendance_takes_the_same_queries_for_one_or_many(december, cast):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as one:
+        training.record_attendance(meeting_id=december.pk, by=cast.cncs, user_ids=[cast.admin.pk], now=START)
+    everyone = list(december.invitations.exclude(user=cast.admin).values_list("user_id", flat=True))
+    with CaptureQueriesContext(connection) as many:
+        assert training.record_attendance(
+            meeting_id=december.pk, by=cast.cncs, user_ids=everyone, unmark_user_ids=[cast.admin.pk], now=START
+        ) == (5, 1)
+    assert len(many.captured_queries) == len(one.captured_queries)
+    assert TrainingInvitation.history.filter(meeting_id=december.pk).count() == 7
+
+
+def test_reminders_skip_invitees_who_have_left_their_role(december, cast):
+    Designation.objects.filter(user=cast.suplente).update(ends_at=timezone.now())  # designation ended
+    other = OrganFactory(name="Otra junta")
+    type(cast.other_admin).objects.filter(pk=cast.other_admin.pk).update(organ=other)  # moved organ
+    assert reminders_at(mx(2026, 12, 3, 10, 0)) == 4
+    assert notified("evaluations.training_reminder") == ["admin_titular", "consejero", "otro_titular", "titular"]
+    assert training.people_to_invite().keys() == set(
+        december.invitations.exclude(user__in=[cast.suplente, cast.other_admin]).values_list("user_id", flat=True)
+    )
+
+
+def test_the_reminder_takes_a_fixed_number_of_queries(december, cast, django_assert_max_num_queries):
+    for n in range(10):
+        organ = OrganFactory(name=f"Junta {n}")
+        designate(organ, UserFactory(organ=organ, position_level=PositionLevel.MANDO_MEDIO), "titular")
+    training.invite_new_people(meeting_id=december.pk, by=cast.cncs)
+    with django_assert_max_num_queries(14):
+        assert reminders_at(mx(2026, 12, 3, 10, 0)) == 16
+
+
+@pytest.mark.parametrize(
+    "moment", [mx(2026, 12, 10, 10, 0), mx(2027, 1, 5, 0, 5), datetime(999, 5, 1, 12, 30, tzinfo=MX)]
+)
+def test_local_text_reads_like_the_pages(moment):
+    from django.template.defaultfilters import date as date_filter
+
+    assert training.local_text(moment) == date_filter(moment, "d/m/Y H:i")
+    assert training.local_text(mx(2026, 12, 10, 10, 0)) == "10/12/2026 10:00"
+
+
+def test_the_counts_come_from_the_groups_already_read(december, cast, django_assert_num_queries):
+    training.record_attendance(meeting_id=december.pk, by=cast.cncs, user_ids=[cast.admin.pk], now=START)
+    groups = training.invitees_by_entidad(december)
+    with django_assert_num_queries(0):
+        counts = training.attendance_counts(december, groups)
+    assert counts == training.attendance_counts(december) == {"total": 6, "attended": 1, "absent": 5}

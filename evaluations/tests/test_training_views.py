@@ -391,3 +391,68 @@ def test_the_panel_template_renders_for_an_invitee_and_for_cncs(cast):
         assert "Sin capacitación en los últimos 12 meses" in html
         html = render_to_string("evaluations/training_panel.html", {"panel": training.panel_context(cast.cncs)})
         assert "Organizar la capacitación" in html
+
+
+# --- Review fixes ----------------------------------------------------------------------------------
+
+
+def test_a_far_away_date_is_a_form_error_and_the_home_page_stays_up(client, cast):
+    client.force_login(cast.cncs)
+    response = client.post(reverse("evaluations:training_new"), form_data(starts_at="9999-12-31T23:00", ends_at=""))
+    assert response.status_code == 200
+    assert "dos años" in " ".join(response.context["form"].errors["starts_at"])
+    assert not TrainingMeeting.objects.exists()
+    meeting = schedule(cast, starts_at=timezone.now() + timedelta(days=729), ends_at=None)
+    response = client.post(
+        reverse("evaluations:training_edit", args=[meeting.pk]),
+        form_data(
+            starts_at=timezone.localtime(meeting.starts_at).strftime("%Y-%m-%dT%H:%M"), ends_at="9999-12-31T23:00"
+        ),
+    )
+    assert response.status_code == 200
+    assert "tres días" in " ".join(response.context["form"].errors["ends_at"])
+    for person in (cast.admin, cast.titular, cast.cncs):
+        client.force_login(person)
+        assert client.get("/").status_code == 200
+        assert client.get(reverse("evaluations:training_detail", args=[meeting.pk])).status_code == 200
+
+
+def test_moving_the_date_after_attendance_is_explained_on_the_form(client, people):
+    meeting = people.meeting
+    with time_machine.travel(meeting.starts_at - timedelta(minutes=30), tick=False):
+        training.attend_with_code(by=people.admin, code=meeting.attendance_code)
+        client.force_login(people.cncs)
+        later = timezone.localtime(meeting.starts_at + timedelta(days=1))
+        response = client.post(
+            reverse("evaluations:training_edit", args=[meeting.pk]),
+            form_data(starts_at=later.strftime("%Y-%m-%dT%H:%M"), ends_at=""),
+        )
+    assert response.status_code == 200
+    assert "Ya hay asistencias registradas" in " ".join(response.context["form"].errors["starts_at"])
+    assert TrainingMeeting.objects.get(pk=meeting.pk).starts_at == meeting.starts_at
+
+
+def test_cncs_sees_who_recorded_each_attendance_and_it_goes_when_unmarked(client, people):
+    from accounts.access import Group
+
+    meeting = people.meeting
+    marker = UserFactory(username="cncs2", first_name="Marta", last_name="Registradora", groups=[Group.CNCS])
+    url = reverse("evaluations:training_detail", args=[meeting.pk])
+    with time_machine.travel(meeting.starts_at + timedelta(minutes=5), tick=False):
+        training.record_attendance(meeting_id=meeting.pk, by=marker, user_ids=[people.admin.pk])
+        client.force_login(people.cncs)
+        assert "registró Marta Registradora" in client.get(url).content.decode()
+        client.force_login(people.president)
+        body = client.get(url).content.decode()
+        assert "Asistió" in body and "Marta Registradora" not in body
+        client.force_login(people.cncs)
+        response = client.post(
+            reverse("evaluations:training_attendance", args=[meeting.pk]),
+            {"registrados": [people.admin.pk]},
+            follow=True,
+        )
+        body = response.content.decode()
+    assert "0 registradas, 1 retiradas" in body and "Marta Registradora" not in body
+    last = TrainingInvitation.history.filter(user=people.admin).latest()
+    assert last.history_user == people.cncs and last.attended_at is None
+    assert response.context["counts"] == {"total": 6, "attended": 0, "absent": 6}
