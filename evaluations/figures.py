@@ -30,11 +30,10 @@ from accounts import access as accounts_access
 from accounts import rotation as accounts_rotation
 from accounts import selectors as accounts_selectors
 from accounts.models import Account, LogEntry, OutOfOfficePeriod, PasswordRotation
-from accounts.services import password_rotation_due_on
 from consultations.models import Consultation
 from incidents.models import Incident, IncidentKind, IncidentStatus
 
-from . import training
+from . import rotations, training
 from .models import Criterion
 
 # How many incidents and out-of-office periods are listed one by one; the rest are counted.
@@ -454,44 +453,18 @@ def _incidents(account: Account, window: Window) -> list[Figure]:
     return figures
 
 
-@dataclass(frozen=True)
-class RotationCheck:
-    rotated_at: datetime
-    due_on: date | None  # the due date in force when it happened; None if there was none
-    late: bool
-
-
-def check_rotations(previous: datetime | None, rotations: list[datetime]) -> tuple[list[RotationCheck], date | None]:
-    """Each rotation against the due date in force when it happened — two months after the
-    one before (``accounts.services.password_rotation_due_on``) — and the due date left in
-    force after the last one. ``previous`` is the rotation (or activation) before the first."""
-    tz = timezone.get_default_timezone()
-    due = password_rotation_due_on(previous) if previous else None
-    checks = []
-    for rotated_at in rotations:
-        late = due is not None and timezone.localdate(rotated_at, tz) > due
-        checks.append(RotationCheck(rotated_at, due, late))
-        due = password_rotation_due_on(rotated_at)
-    return checks, due
-
-
 def _rotations(account: Account, window: Window) -> list[Figure]:
-    previous = (
-        PasswordRotation.objects.filter(account_id=account.pk, rotated_at__lt=window.start)
-        .order_by("-rotated_at")
-        .values_list("rotated_at", flat=True)
-        .first()
+    judged = rotations.assess(
+        PasswordRotation.objects.filter(account_id=account.pk, rotated_at__lt=window.stop).values_list(
+            "rotated_at", flat=True
+        ),
+        start=window.start,
+        stop=window.stop,
+        last_day=window.last_day,
+        activated_at=account.activated_at,
+        registered=account.last_password_rotation_at,
     )
-    in_period = list(
-        PasswordRotation.objects.filter(account_id=account.pk, rotated_at__gte=window.start, rotated_at__lt=window.stop)
-        .order_by("rotated_at")
-        .values_list("rotated_at", flat=True)
-    )
-    # With no rotation recorded before the period, the first one was due two months after the
-    # last one the account was registered with, or after its activation (as ``create_account``).
-    registered = account.last_password_rotation_at
-    baseline = previous or (registered if registered and registered < window.start else account.activated_at)
-    checks, due_after = check_rotations(baseline, in_period)
+    checks, due_after = judged.checks, judged.due_after
     detail_url = _url("accounts:detail", account.pk)
     status_url = _url("accounts:rotation_status", query={"organ": account.organ_id, "network": account.network_id})
     figures = [
@@ -505,7 +478,7 @@ def _rotations(account: Account, window: Window) -> list[Figure]:
         )
     ]
     if checks:
-        late = [c for c in checks if c.late]
+        late = judged.late
         figures.append(
             Figure(
                 label=_("Cambios a tiempo"),
@@ -521,21 +494,18 @@ def _rotations(account: Account, window: Window) -> list[Figure]:
         )
     if window.ended:
         if due_after is None:
-            value, overdue_at_close = _("Sin cambios registrados"), True
-        elif due_after < window.last_day:
-            value, overdue_at_close = _("Vencida desde el %(due)s") % {"due": _day(due_after)}, True
+            value = _("Sin cambios registrados")
+        elif judged.overdue:
+            value = _("Vencida desde el %(due)s") % {"due": _day(due_after)}
         else:
-            value, overdue_at_close = (
-                _("Al día (el siguiente cambio vencía el %(due)s)") % {"due": _day(due_after)},
-                False,
-            )
+            value = _("Al día (el siguiente cambio vencía el %(due)s)") % {"due": _day(due_after)}
         figures.append(
             Figure(
                 label=_("Al cierre del periodo"),
                 value=value,
                 detail=_("El cambio de contraseña vigente el último día del periodo."),
                 url=detail_url,
-                warning=overdue_at_close,
+                warning=judged.overdue,
             )
         )
     if account.is_operated:

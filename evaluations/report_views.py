@@ -83,12 +83,13 @@ def reports_summary(request):
         limit = reports.threshold()
         visible = access.evaluations_visible_to(user)
         current = visible.filter(period=period)
-        today = timezone.localdate()
+        window = reports.window(period)
         entidades = reports.by_entidad(current, limit)
         networks = reports.by_network(current, limit)
         bands = reports.distribution(current, limit)
-        incidents = reports.incidents_by_kind(user, current, period)
+        incidents = reports.incidents_by_kind(user, current, window)
         trend = reports.trend(visible, periods, limit)
+        compliance = reports.rotation_compliance(current, window)
         context.update(
             threshold=limit,
             summary=reports.national_summary(current, limit),
@@ -98,8 +99,9 @@ def reports_summary(request):
             bands=bands,
             below=_with_links(reports.below_threshold(current, limit)),
             abandoned=_with_links(reports.with_status_labels(reports.abandoned(current))),
-            compliance=reports.rotation_compliance(current, today),
-            today=today,
+            compliance=compliance,
+            rotation_rows=compliance.rows(window),
+            window=window,
             incidents=incidents,
             incidents_total=sum(n for *_rest, n in incidents),
             trend=trend,
@@ -199,7 +201,7 @@ def report_organs(request):
             threshold=limit,
             axis_label=_("calificación"),
         )
-    criteria, sections = reports.organ_sections(user, current, period, limit, timezone.localdate())
+    criteria, sections = reports.organ_sections(user, current, period, limit, reports.window(period))
     for section in sections:
         for evaluation in section.rows:
             evaluation.url = reports.evaluation_url(evaluation.pk)
@@ -306,10 +308,10 @@ def report_export(request, format: str):
     if period is None:
         raise Http404(_("Todavía no hay periodos de evaluación."))
     visible = access.evaluations_visible_to(user)
-    today = timezone.localdate()
+    window = reports.window(period)
     if format == "xlsx":
-        return _xlsx(reports.export_tables(user, visible, period, today), period)
+        return _xlsx(reports.export_tables(user, visible, period, window), period)
     slug = request.GET.get("tabla") or "evaluaciones"
     if slug not in reports.EXPORT_TITLES:
         raise BadRequest(_("El parámetro «tabla» no corresponde a ninguna tabla del informe."))
-    return _csv(reports.export_tables(user, visible, period, today, only=slug)[0], period)
+    return _csv(reports.export_tables(user, visible, period, window, only=slug)[0], period)

@@ -16,8 +16,9 @@ Who sees which report is decided in ``evaluations.access`` (``sees_reports``, ``
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time, timedelta
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
@@ -27,11 +28,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts import rotation
-from accounts.models import Account, Organ, User
+from accounts.models import Organ, PasswordRotation, User
 from incidents import access as incidents_access
 from incidents.models import IncidentKind
 
+from . import rotations
+from .figures import Window
 from .models import ISSUED_STATUSES, Evaluation, EvaluationStatus, Period, Score
 
 ONE_DECIMAL = Decimal("0.1")
@@ -53,12 +55,10 @@ def threshold() -> int:
     return settings.EVALUATION_BELOW_THRESHOLD
 
 
-def period_bounds(period: Period) -> tuple[datetime, datetime]:
-    """The period's first and last day as an aware half-open range in Mexico City time."""
-    tz = timezone.get_default_timezone()
-    start = timezone.make_aware(datetime.combine(period.starts_on, time.min), tz)
-    end = timezone.make_aware(datetime.combine(period.ends_on + timedelta(days=1), time.min), tz)
-    return start, end
+def window(period: Period, now: datetime | None = None) -> Window:
+    """The part of the period that has happened, in Mexico City days: the same window the
+    evaluation's figures are read in (``figures.Window``), to its last day or to today."""
+    return Window.of(period, now or timezone.now())
 
 
 def evaluation_url(pk: int) -> str:
@@ -240,63 +240,101 @@ def abandoned(evaluations: QuerySet[Evaluation]) -> QuerySet[Evaluation]:
 
 @dataclass(frozen=True)
 class Compliance:
-    on_time: int
-    due_soon: int
-    overdue: int
+    """Password rotation of the evaluated accounts within the period
+    (``evaluations.rotations``): each account counted once, by its ``Outcome``."""
+
+    on_time: int = 0
+    late: int = 0
+    overdue: int = 0
+    none_due: int = 0
 
     @property
     def accounts(self) -> int:
-        return self.on_time + self.due_soon + self.overdue
+        return self.on_time + self.late + self.overdue + self.none_due
+
+    def counted(self, outcome: str) -> Compliance:
+        return replace(self, **{outcome: getattr(self, outcome) + 1})
+
+    def rows(self, window: Window) -> list[tuple[str, str, int]]:
+        """``(outcome, label, count)``, worst first, as the pages and the exports list them;
+        "overdue" names the day it was judged at: the period's last day, or today."""
+        return [(o.value, outcome_label(o, window), getattr(self, o.value)) for o in rotations.Outcome]
 
 
-def _evaluated_accounts(evaluations: QuerySet[Evaluation]) -> QuerySet[Account]:
-    return Account.objects.filter(pk__in=evaluations.order_by().values("account_id"))
+def outcome_label(outcome: str, window: Window) -> str:
+    if outcome != rotations.Outcome.OVERDUE:
+        return str(rotations.Outcome(outcome).label)
+    day = window.last_day.strftime("%d/%m/%Y")
+    if window.ended:
+        return _("Vencida al cierre del periodo (%(day)s)") % {"day": day}
+    return _("Vencida hoy (%(day)s)") % {"day": day}
 
 
-def rotation_compliance(evaluations: QuerySet[Evaluation], today: date) -> Compliance:
-    """Password rotation of the evaluated accounts today (``accounts.rotation``): on time,
-    due soon (still on time) or overdue (a past due date, or never rotated)."""
-    counts = rotation.state_counts(_evaluated_accounts(evaluations), today)
-    return Compliance(
-        on_time=counts[rotation.RotationState.OK],
-        due_soon=counts[rotation.RotationState.DUE_SOON],
-        overdue=counts[rotation.RotationState.OVERDUE],
+def _rotation_outcomes(evaluations: QuerySet[Evaluation], window: Window) -> list[tuple[int, str]]:
+    """``(organ_id, outcome)`` per evaluated account in operation during the period: two
+    queries whatever the number of accounts. An account closed before the period ended
+    (before today while it runs) is left out; one closed later counts by its record in the
+    period. The organ is the evaluation's, as every other figure of the report."""
+    accounts = list(
+        evaluations.order_by()
+        .exclude(account__closed_at__lt=window.stop)
+        .values_list("account_id", "organ_id", "account__activated_at", "account__last_password_rotation_at")
     )
+    moments: dict[int, list[datetime]] = defaultdict(list)
+    for account_id, rotated_at in PasswordRotation.objects.filter(
+        account_id__in=evaluations.order_by().values("account_id"), rotated_at__lt=window.stop
+    ).values_list("account_id", "rotated_at"):
+        moments[account_id].append(rotated_at)
+    return [
+        (
+            organ_id,
+            rotations.assess(
+                moments.get(account_id, ()),
+                start=window.start,
+                stop=window.stop,
+                last_day=window.last_day,
+                activated_at=activated_at,
+                registered=registered,
+            ).outcome,
+        )
+        for account_id, organ_id, activated_at, registered in accounts
+    ]
 
 
-def rotation_by_organ(evaluations: QuerySet[Evaluation], today: date) -> dict[int, Compliance]:
-    rows = (
-        rotation.with_rotation_state(_evaluated_accounts(evaluations), today)
-        .order_by()
-        .values("organ_id", "rotation_state")
-        .annotate(n=Count("pk"))
-    )
-    counts: dict[int, dict[str, int]] = {}
-    for row in rows:
-        counts.setdefault(row["organ_id"], {})[row["rotation_state"]] = row["n"]
-    return {
-        organ_id: Compliance(on_time=c.get("ok", 0), due_soon=c.get("due_soon", 0), overdue=c.get("overdue", 0))
-        for organ_id, c in counts.items()
-    }
+def rotation_compliance(evaluations: QuerySet[Evaluation], window: Window) -> Compliance:
+    """The period's evaluated accounts by rotation outcome: every rotation on time, some
+    late, overdue at the period's end (at today while it runs), or none due in the period."""
+    compliance = Compliance()
+    for _organ_id, outcome in _rotation_outcomes(evaluations, window):
+        compliance = compliance.counted(outcome)
+    return compliance
 
 
-def _period_incidents(user: User, evaluations: QuerySet[Evaluation], period: Period):
+def rotation_by_organ(evaluations: QuerySet[Evaluation], window: Window) -> dict[int, Compliance]:
+    found: dict[int, Compliance] = {}
+    for organ_id, outcome in _rotation_outcomes(evaluations, window):
+        found[organ_id] = found.get(organ_id, Compliance()).counted(outcome)
+    return found
+
+
+def _period_incidents(user: User, evaluations: QuerySet[Evaluation], window: Window):
     """Incidents the user may see, of the evaluated accounts, detected within the period
-    (its first and last day in Mexico City time)."""
-    start, end = period_bounds(period)
+    (its days in Mexico City time, as far as they have happened)."""
     return incidents_access.incidents_visible_to(user).filter(
-        account_id__in=evaluations.order_by().values("account_id"), detected_at__gte=start, detected_at__lt=end
+        account_id__in=evaluations.order_by().values("account_id"),
+        detected_at__gte=window.start,
+        detected_at__lt=window.stop,
     )
 
 
-def incidents_by_kind(user: User, evaluations: QuerySet[Evaluation], period: Period) -> list[tuple[str, str, int]]:
+def incidents_by_kind(user: User, evaluations: QuerySet[Evaluation], window: Window) -> list[tuple[str, str, int]]:
     """``(kind, label, count)`` for every kind, zeros included."""
-    counts = dict(_period_incidents(user, evaluations, period).order_by().values_list("kind").annotate(n=Count("pk")))
+    counts = dict(_period_incidents(user, evaluations, window).order_by().values_list("kind").annotate(n=Count("pk")))
     return [(kind.value, str(kind.label), counts.get(kind.value, 0)) for kind in IncidentKind]
 
 
-def incidents_by_organ(user: User, evaluations: QuerySet[Evaluation], period: Period) -> dict[int, dict[str, int]]:
-    rows = _period_incidents(user, evaluations, period).order_by().values("organ_id", "kind").annotate(n=Count("pk"))
+def incidents_by_organ(user: User, evaluations: QuerySet[Evaluation], window: Window) -> dict[int, dict[str, int]]:
+    rows = _period_incidents(user, evaluations, window).order_by().values("organ_id", "kind").annotate(n=Count("pk"))
     found: dict[int, dict[str, int]] = {}
     for row in rows:
         found.setdefault(row["organ_id"], {})[row["kind"]] = row["n"]
@@ -352,6 +390,7 @@ class OrganSection:
     entidad: str
     figures: Figures
     compliance: Compliance
+    rotation: list[tuple[str, str, int]]  # ``Compliance.rows``: (outcome, label, count)
     incidents: list[tuple[str, str, int]]
     rows: list = field(default_factory=list)
 
@@ -361,16 +400,16 @@ class OrganSection:
 
 
 def organ_sections(
-    user: User, evaluations: QuerySet[Evaluation], period: Period, limit: int, today: date
+    user: User, evaluations: QuerySet[Evaluation], period: Period, limit: int, window: Window
 ) -> tuple[list, list[OrganSection]]:
     """One section per organ with its figures, its accounts' rotation and incidents, and
     its accounts, each with its criteria values; a fixed number of queries for any size."""
     criteria = criteria_of(period)
     figures = {f.key: f for f in by_organ(evaluations, limit)}
-    compliance = rotation_by_organ(evaluations, today)
-    incidents = incidents_by_organ(user, evaluations, period)
+    compliance = rotation_by_organ(evaluations, window)
+    incidents = incidents_by_organ(user, evaluations, window)
     values = criterion_values(evaluations)
-    none = Compliance(0, 0, 0)
+    none = Compliance()
     labels = status_labels()
     sections: dict[int, OrganSection] = {}
     for evaluation in evaluation_rows(evaluations):
@@ -384,6 +423,7 @@ def organ_sections(
                 entidad=organ.entidad.name if organ.entidad else str(NO_ENTIDAD),
                 figures=figures[organ.pk],
                 compliance=compliance.get(organ.pk, none),
+                rotation=compliance.get(organ.pk, none).rows(window),
                 incidents=[(k.value, str(k.label), counts.get(k.value, 0)) for k in IncidentKind],
             )
         evaluation.criterion_values = [values.get((evaluation.pk, c.pk)) for c in criteria]
@@ -500,7 +540,7 @@ def evaluations_table(evaluations: QuerySet[Evaluation], period: Period) -> Tabl
     return Table("evaluaciones", headers, rows)
 
 
-def summary_table(summary: Summary, compliance: Compliance, period: Period) -> Table:
+def summary_table(summary: Summary, compliance: Compliance, period: Period, window: Window) -> Table:
     rows = [
         [_("Periodo"), str(period)],
         [_("Inicia"), period.starts_on],
@@ -512,15 +552,17 @@ def summary_table(summary: Summary, compliance: Compliance, period: Period) -> T
         [_("Umbral"), summary.threshold],
         [_("Cuentas bajo el umbral"), summary.below],
         [_("Cuentas posiblemente abandonadas"), summary.abandoned],
-        [_("Contraseña al día"), compliance.on_time],
-        [_("Contraseña por vencer"), compliance.due_soon],
-        [_("Contraseña vencida o sin cambios registrados"), compliance.overdue],
+        [_("Cuentas en operación en el periodo (cambio de contraseña)"), compliance.accounts],
+        *(
+            [_("Cambio de contraseña: %(situation)s") % {"situation": label}, n]
+            for _o, label, n in compliance.rows(window)
+        ),
     ]
     return Table("resumen", [_("Concepto"), _("Valor")], rows)
 
 
 def export_tables(
-    user: User, evaluations: QuerySet[Evaluation], period: Period, today: date, only: str | None = None
+    user: User, evaluations: QuerySet[Evaluation], period: Period, window: Window, only: str | None = None
 ) -> list[Table]:
     """The tables of the period's report in the order of the workbook's sheets, or only the
     one named ``only`` (a CSV file holds one table).
@@ -530,7 +572,9 @@ def export_tables(
     current = evaluations.filter(period=period)
     builders = {
         "evaluaciones": lambda: evaluations_table(current, period),
-        "resumen": lambda: summary_table(national_summary(current, limit), rotation_compliance(current, today), period),
+        "resumen": lambda: summary_table(
+            national_summary(current, limit), rotation_compliance(current, window), period, window
+        ),
         "entidades": lambda: _figures_table("entidades", _("Entidad"), by_entidad(current, limit)),
         "organos": lambda: _figures_table("organos", _("Órgano"), by_organ(current, limit), entidad=True),
         "redes": lambda: _figures_table("redes", _("Red social"), by_network(current, limit)),
@@ -542,7 +586,7 @@ def export_tables(
         "incidentes": lambda: Table(
             "incidentes",
             [_("Tipo de incidente"), _("Incidentes")],
-            [[label, n] for _kind, label, n in incidents_by_kind(user, current, period)],
+            [[label, n] for _kind, label, n in incidents_by_kind(user, current, window)],
         ),
         "tendencia": lambda: _figures_table("tendencia", _("Periodo"), trend(evaluations, periods(), limit)),
     }

@@ -3,11 +3,16 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
+from accounts.models import Account, PasswordRotation
 from accounts.tests.factories import EntidadFactory, NetworkFactory
+from evaluations.figures import local_midnight
 from evaluations.management.commands.bench_evaluation_reports import populate, report_urls
 from evaluations.models import Evaluation
 from evaluations.tests.factories import PeriodFactory, published_version
@@ -40,6 +45,22 @@ def test_the_report_pages_keep_their_query_count_from_10_to_2000_accounts(client
 
     populate(period, 1990, by=cast.cncs, start=20)
     assert Evaluation.objects.filter(period=period).count() == 2000
+    # Rotations, before and within the period, and closed accounts: still read all at once.
+    evaluated = list(Account.objects.filter(evaluations__period=period).values_list("pk", flat=True))
+    moments = [period.starts_on - timedelta(days=20), period.starts_on + timedelta(days=40)]
+    PasswordRotation.objects.bulk_create(
+        [
+            PasswordRotation(
+                account_id=pk,
+                rotated_by=cast.admin,
+                rotated_at=local_midnight(day) + timedelta(hours=10 + pk % 5),
+                meets_policy=True,
+            )
+            for pk in evaluated
+            for day in moments
+        ]
+    )
+    Account.objects.filter(pk__in=evaluated[::50]).update(status=Account.Status.CLOSED, closed_at=timezone.now())
     with_2000 = _queries(client, urls)
 
     assert with_2000 == with_10
@@ -60,8 +81,6 @@ def test_the_organ_report_of_a_titular_keeps_its_query_count(client, cast):
     client.force_login(cast.titular)
     url = report_urls(period)["informe por órgano"]
     one = _queries(client, {"organ": url})
-
-    from accounts.models import Account
 
     Account.objects.bulk_create(
         [

@@ -8,9 +8,8 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.utils import timezone
 
-from accounts.models import Account
+from accounts.models import Account, PasswordRotation
 from accounts.tests.factories import AccountFactory, EntidadFactory, NetworkFactory, OrganFactory
 from evaluations import reports
 from evaluations.access import evaluations_visible_to
@@ -173,22 +172,34 @@ def test_the_abandoned_list_holds_every_flagged_account_whatever_its_status(cast
 
 
 def test_rotation_compliance_counts_the_evaluated_accounts_only(cast, period):
-    today = date(2026, 11, 20)
+    """Each evaluated account once, by its period (the whole rule: test_rotation_compliance)."""
+    after = datetime(2027, 1, 15, 12, 0, tzinfo=MEXICO)
 
-    def account(due_on):
-        return AccountFactory(organ=cast.organ, password_rotation_due_on=due_on)
+    def account(activated_at, *rotated_at):
+        created = AccountFactory(organ=cast.organ, activated_at=activated_at)
+        for moment in rotated_at:
+            PasswordRotation.objects.create(
+                account=created, rotated_by=cast.admin, rotated_at=moment, meets_policy=True
+            )
+        return created
 
-    evaluate(period, account(today - timedelta(days=1)), "pending")  # overdue
-    evaluate(period, account(None), "pending")  # never rotated: overdue
-    evaluate(period, account(today), "issued", 70)  # due today: still on time
-    evaluate(period, account(today + timedelta(days=30)), "issued", 70)
-    account(today - timedelta(days=90))  # not evaluated: not counted
+    def mx(*args):
+        return datetime(*args, tzinfo=MEXICO)
 
-    compliance = reports.rotation_compliance(all_of(period), today)
+    evaluate(period, account(mx(2026, 3, 1, 10)), "pending")  # due 1 May, never rotated: overdue
+    late = account(mx(2026, 6, 1, 10), mx(2026, 8, 5, 10), mx(2026, 10, 1, 10), mx(2026, 12, 1, 10))
+    evaluate(period, late, "pending")  # 5 August: due 1 August
+    on_time = account(mx(2026, 6, 1, 10), mx(2026, 8, 1, 10), mx(2026, 10, 1, 10), mx(2026, 11, 30, 10))
+    evaluate(period, on_time, "pending")
+    evaluate(period, account(mx(2026, 11, 15, 10)), "issued", 70)  # activated late in the period: none due
+    account(mx(2026, 1, 1, 10))  # not evaluated: not counted
 
-    assert (compliance.on_time, compliance.due_soon, compliance.overdue, compliance.accounts) == (1, 1, 2, 4)
-    by_organ = reports.rotation_by_organ(all_of(period), today)
-    assert by_organ[cast.organ.pk] == compliance
+    window = reports.window(period, after)
+    compliance = reports.rotation_compliance(all_of(period), window)
+
+    assert (compliance.on_time, compliance.late, compliance.overdue, compliance.none_due) == (1, 1, 1, 1)
+    assert compliance.accounts == 4
+    assert reports.rotation_by_organ(all_of(period), window) == {cast.organ.pk: compliance}
 
 
 def test_incidents_count_by_kind_within_the_period_in_mexico_city_time(cast):
@@ -215,21 +226,26 @@ def test_incidents_count_by_kind_within_the_period_in_mexico_city_time(cast):
     incident("misuse", datetime(2026, 3, 1, 12, 0, tzinfo=MEXICO))
     incident("erroneous", datetime(2026, 3, 1, 12, 0, tzinfo=MEXICO), account=not_evaluated)
 
-    counts = {kind: n for kind, _label, n in reports.incidents_by_kind(cast.cncs, all_of(period), period)}
+    window = reports.window(period)
+    counts = {kind: n for kind, _label, n in reports.incidents_by_kind(cast.cncs, all_of(period), window)}
     assert counts == {"hack": 0, "impersonation": 0, "misuse": 1, "erroneous": 1, "hate": 1}
     # The Comité does not see staff misuse (incidents.access): nor its count.
-    counts = {kind: n for kind, _label, n in reports.incidents_by_kind(cast.president, all_of(period), period)}
+    counts = {kind: n for kind, _label, n in reports.incidents_by_kind(cast.president, all_of(period), window)}
     assert counts["misuse"] == 0 and counts["erroneous"] == 1
-    assert reports.incidents_by_organ(cast.cncs, all_of(period), period) == {
+    assert reports.incidents_by_organ(cast.cncs, all_of(period), window) == {
         cast.organ.pk: {"misuse": 1, "erroneous": 1, "hate": 1}
     }
 
 
-def test_the_period_bounds_are_mexico_city_midnights():
+def test_the_report_window_is_the_figures_window_in_mexico_city_midnights():
     period = Period(starts_on=date(2026, 7, 1), ends_on=date(2026, 12, 31))
-    start, end = reports.period_bounds(period)
-    assert start == datetime(2026, 7, 1, 6, 0, tzinfo=ZoneInfo("UTC"))
-    assert end == datetime(2027, 1, 1, 6, 0, tzinfo=ZoneInfo("UTC"))
+    ended = reports.window(period, datetime(2027, 3, 1, 12, 0, tzinfo=MEXICO))
+    assert ended.start == datetime(2026, 7, 1, 6, 0, tzinfo=ZoneInfo("UTC"))
+    assert ended.stop == datetime(2027, 1, 1, 6, 0, tzinfo=ZoneInfo("UTC"))
+    assert (ended.last_day, ended.ended) == (date(2026, 12, 31), True)
+    running = reports.window(period, datetime(2026, 11, 24, 23, 30, tzinfo=MEXICO))
+    assert running.stop == datetime(2026, 11, 25, 6, 0, tzinfo=ZoneInfo("UTC"))
+    assert (running.last_day, running.ended) == (date(2026, 11, 24), False)
 
 
 def test_the_trend_runs_from_the_oldest_period_to_the_newest(cast):
@@ -263,7 +279,7 @@ def test_the_organ_sections_group_the_accounts_with_their_issued_criteria_values
         + [Score(evaluation=draft, criterion=criteria[0], value=1)]
     )
 
-    found, sections = reports.organ_sections(cast.cncs, all_of(period), period, 60, timezone.localdate())
+    found, sections = reports.organ_sections(cast.cncs, all_of(period), period, 60, reports.window(period))
 
     assert found == criteria
     by_organ = {s.organ_id: s for s in sections}
