@@ -332,26 +332,28 @@ def _invite_missing(meeting: TrainingMeeting, now: datetime) -> int:
 MEETING_FIELDS = ("title", "starts_at", "ends_at", "place", "link", "agenda")
 
 
-def _refuse_moving_a_started_meeting(meeting: TrainingMeeting, changed: list[str], now: datetime) -> None:
-    """Once the meeting has started, or anyone's attendance is recorded, its date stays: the
-    attendance belongs to that date (the training flag counts from it). The place, link,
-    agenda and title may still be corrected."""
-    moved = [name for name in ("starts_at", "ends_at") if name in changed]
-    if not moved:
-        return
+def date_lock_reason(meeting: TrainingMeeting, now: datetime | None = None) -> str | None:
+    """Why the meeting's date may no longer change, or None. Once it has started, or anyone's
+    attendance is recorded, the date stays: the attendance belongs to that date (the training
+    flag counts from it). The place, link, agenda and title may still be corrected."""
+    now = now or timezone.now()
     if meeting.invitations.filter(attended_at__isnull=False).exists():
-        message = _(
+        return _(
             "Ya hay asistencias registradas en esta reunión: márquela como realizada y programe otra "
             "en lugar de cambiar su fecha."
         )
-    elif meeting.starts_at <= now:
-        message = _(
+    if meeting.starts_at <= now:
+        return _(
             "La reunión ya empezó (%(when)s): márquela como realizada o cancélela y programe otra "
             "en lugar de cambiar su fecha."
         ) % {"when": local_text(meeting.starts_at)}
-    else:
-        return
-    raise ValidationError({moved[0]: ValidationError(message, code="started")})
+    return None
+
+
+def _refuse_moving_a_started_meeting(meeting: TrainingMeeting, changed: list[str], now: datetime) -> None:
+    moved = [name for name in ("starts_at", "ends_at") if name in changed]
+    if moved and (reason := date_lock_reason(meeting, now)):
+        raise ValidationError({moved[0]: ValidationError(reason, code="started")})
 
 
 @dataclass
@@ -778,6 +780,21 @@ def invitees_by_entidad(meeting: TrainingMeeting) -> list[EntidadGroup]:
 def absentees_by_entidad(meeting: TrainingMeeting) -> list[EntidadGroup]:
     """The invitees without attendance, per entidad and organ, with counts."""
     return _grouped(meeting.invitations.filter(attended_at__isnull=True))
+
+
+def note_withdrawals(meeting: TrainingMeeting, groups: list[EntidadGroup]) -> None:
+    """For CNCS: each invitation in the groups that has no attendance now but had it withdrawn
+    gets ``withdrawn``, the history row of the last withdrawal (who and when). One query."""
+    rows = (
+        TrainingInvitation.history.filter(meeting_id=meeting.pk, history_type="~", attended_at__isnull=True)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    last = {row.id: row for row in rows}
+    for entidad in groups:
+        for organ in entidad.organs:
+            for invitation in organ.invitations:
+                invitation.withdrawn = None if invitation.attended_at else last.get(invitation.pk)
 
 
 def invitation_of(meeting: TrainingMeeting, user: User) -> TrainingInvitation | None:

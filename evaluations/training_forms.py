@@ -13,6 +13,8 @@ from core.validators import validate_multiline_text, validate_single_line
 
 from .models import TrainingMeeting
 
+LOCKED_FIELDS = ("starts_at", "ends_at")
+
 
 class MeetingForm(UserInputMixin, forms.Form):
     """Scheduling and rescheduling: the dates are Mexico City times."""
@@ -44,6 +46,25 @@ class MeetingForm(UserInputMixin, forms.Form):
     @classmethod
     def initial_from(cls, meeting: TrainingMeeting) -> dict:
         return {name: getattr(meeting, name) for name in ("title", "starts_at", "ends_at", "place", "link", "agenda")}
+
+    locked_meeting: TrainingMeeting | None = None
+
+    def lock_dates(self, meeting: TrainingMeeting) -> None:
+        """The date may no longer change (``training.date_lock_reason``): the date fields show
+        the meeting's and ignore what is posted."""
+        self.locked_meeting = meeting
+        for name in LOCKED_FIELDS:
+            self.initial[name] = getattr(meeting, name)
+            self.fields[name].disabled = True
+            self.fields[name].help_text = _("La fecha ya no se puede cambiar.")
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.locked_meeting is not None:
+            # Exactly the meeting's dates (a disabled field drops the seconds it does not show).
+            for name in LOCKED_FIELDS:
+                cleaned[name] = getattr(self.locked_meeting, name)
+        return cleaned
 
 
 class CancelForm(UserInputMixin, forms.Form):

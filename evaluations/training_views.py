@@ -78,7 +78,8 @@ def _detail_context(request, meeting: TrainingMeeting, forms: dict) -> dict:
         context["counts"] = training.attendance_counts(meeting, context["groups"])
         if meeting.status == Status.HELD:
             context["absentees"] = training.absentees_by_entidad(meeting)
-    if manages:
+    if manages and "groups" in context:
+        training.note_withdrawals(meeting, context["groups"])
         context["may_record"] = meeting.status != Status.CANCELLED and now >= training.code_window(meeting)[0]
         context["may_mark_held"] = meeting.status == Status.SCHEDULED and meeting.starts_at <= now
         context["cancel_form"] = forms.get("cancel") or CancelForm()
@@ -129,6 +130,11 @@ def training_edit(request, pk: int):
         messages.error(request, _("Solo se reprograma una reunión programada."))
         return redirect("evaluations:training_detail", pk=pk)
     form = MeetingForm(request.POST or None, initial=recovered_initial(request, MeetingForm.initial_from(meeting)))
+    date_locked = training.date_lock_reason(meeting)
+    # A page drawn with the dates locked posts none (disabled fields are not sent): keep the
+    # meeting's. One drawn before they were locked posts them, and the service refuses a change.
+    if date_locked and (request.method != "POST" or "starts_at" not in request.POST):
+        form.lock_dates(meeting)
     if request.method == "POST" and form.is_valid():
         try:
             result = training.reschedule_meeting(meeting_id=meeting.pk, by=request.user, **form.cleaned_data)
@@ -147,7 +153,9 @@ def training_edit(request, pk: int):
                     ) % {"n": result.newly_invited}
                 messages.success(request, text)
             return redirect("evaluations:training_detail", pk=pk)
-    return render(request, "evaluations/training_form.html", {"form": form, "meeting": meeting})
+    return render(
+        request, "evaluations/training_form.html", {"form": form, "meeting": meeting, "date_locked": date_locked}
+    )
 
 
 def _refused(request, pk: int, exc: ValidationError):

@@ -419,17 +419,28 @@ def test_a_far_away_date_is_a_form_error_and_the_home_page_stays_up(client, cast
 
 def test_moving_the_date_after_attendance_is_explained_on_the_form(client, people):
     meeting = people.meeting
+    url = reverse("evaluations:training_edit", args=[meeting.pk])
     with time_machine.travel(meeting.starts_at - timedelta(minutes=30), tick=False):
-        training.attend_with_code(by=people.admin, code=meeting.attendance_code)
         client.force_login(people.cncs)
+        assert not client.get(url).context["form"].fields["starts_at"].disabled
+        training.attend_with_code(by=people.admin, code=meeting.attendance_code)
+        # A page drawn before the attendance was recorded: the move is refused on the form.
         later = timezone.localtime(meeting.starts_at + timedelta(days=1))
-        response = client.post(
-            reverse("evaluations:training_edit", args=[meeting.pk]),
-            form_data(starts_at=later.strftime("%Y-%m-%dT%H:%M"), ends_at=""),
-        )
-    assert response.status_code == 200
-    assert "Ya hay asistencias registradas" in " ".join(response.context["form"].errors["starts_at"])
-    assert TrainingMeeting.objects.get(pk=meeting.pk).starts_at == meeting.starts_at
+        response = client.post(url, form_data(starts_at=later.strftime("%Y-%m-%dT%H:%M"), ends_at=""))
+        assert response.status_code == 200
+        assert "Ya hay asistencias registradas" in " ".join(response.context["form"].errors["starts_at"])
+        # Drawn now: the dates are shown disabled with the reason; the rest can be saved.
+        response = client.get(url)
+        form = response.context["form"]
+        assert form.fields["starts_at"].disabled and form.fields["ends_at"].disabled
+        assert "Ya hay asistencias registradas" in response.content.decode()
+        data = form_data(place="Sala 3")
+        del data["starts_at"], data["ends_at"]
+        response = client.post(url, data, follow=True)
+    assert response.context.get("form") is None or not response.context["form"].errors, response.context["form"].errors
+    assert "Reunión actualizada" in response.content.decode()
+    after = TrainingMeeting.objects.get(pk=meeting.pk)
+    assert after.starts_at == meeting.starts_at and after.ends_at is None and after.place == "Sala 3"
 
 
 def test_cncs_sees_who_recorded_each_attendance_and_it_goes_when_unmarked(client, people):
@@ -453,6 +464,10 @@ def test_cncs_sees_who_recorded_each_attendance_and_it_goes_when_unmarked(client
         )
         body = response.content.decode()
     assert "0 registradas, 1 retiradas" in body and "Marta Registradora" not in body
+    withdrawn = timezone.localtime(meeting.starts_at + timedelta(minutes=5)).strftime("%d/%m/%Y %H:%M")
+    assert f"retirada el {withdrawn} por {people.cncs.get_full_name()}" in body
+    client.force_login(people.president)
+    assert "retirada el" not in client.get(url).content.decode()
     last = TrainingInvitation.history.filter(user=people.admin).latest()
     assert last.history_user == people.cncs and last.attended_at is None
     assert response.context["counts"] == {"total": 6, "attended": 0, "absent": 6}
