@@ -6,6 +6,11 @@ aggregates: a page's number of queries does not grow with its accounts. Only iss
 acknowledged evaluations have a score that counts: a pending one or one in progress is
 counted as an account, never in an average, a minimum, a band or the below-threshold list.
 
+Password-rotation compliance is the exception: the period's rule (``evaluations.rotations``,
+shared with the evaluation's figures) is applied in Python to two queries' rows, the evaluated
+accounts and their rotations, so it too costs the same for ten accounts or thousands. The
+period is read through the figures' window (``figures.Window``: Mexico City days).
+
 Averages are the sum of the scores divided by their count, rounded half up to one decimal
 in Python, so SQLite (floats) and PostgreSQL (numerics) give the same figure.
 
@@ -275,14 +280,13 @@ def _rotation_outcomes(evaluations: QuerySet[Evaluation], window: Window) -> lis
     queries whatever the number of accounts. An account closed before the period ended
     (before today while it runs) is left out; one closed later counts by its record in the
     period. The organ is the evaluation's, as every other figure of the report."""
+    operated = evaluations.order_by().exclude(account__closed_at__lt=window.stop)
     accounts = list(
-        evaluations.order_by()
-        .exclude(account__closed_at__lt=window.stop)
-        .values_list("account_id", "organ_id", "account__activated_at", "account__last_password_rotation_at")
+        operated.values_list("account_id", "organ_id", "account__activated_at", "account__last_password_rotation_at")
     )
     moments: dict[int, list[datetime]] = defaultdict(list)
     for account_id, rotated_at in PasswordRotation.objects.filter(
-        account_id__in=evaluations.order_by().values("account_id"), rotated_at__lt=window.stop
+        account_id__in=operated.values("account_id"), rotated_at__lt=window.stop
     ).values_list("account_id", "rotated_at"):
         moments[account_id].append(rotated_at)
     return [
