@@ -2,7 +2,9 @@
 
 - The procedure: version 1, published by the Comité's presidency, and a draft version 2
   copied from it for the Comité to edit.
-- The previous semester, opened by CNCS: every evaluation scored and issued; three
+- The previous semester's activity of the juntas' accounts (publications and password
+  changes in their bitácora, through ``accounts.services``), so the figures match the scores.
+- The previous semester, opened by CNCS: its evaluations scored and issued; three
   acknowledged by their organ's titular, one of them corrected and re-issued with a reason
   (two issues show); one below ``EVALUATION_BELOW_THRESHOLD``.
 - The current semester, opened by the beat task on its first day: one evaluation in progress
@@ -29,7 +31,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Account, User
+from accounts import services as account_services
+from accounts.models import Account, LogEntry, User
 from notifications.models import Notification
 
 from . import criteria, services, training
@@ -507,6 +510,53 @@ def _date_events(evaluation: Evaluation, events: list[datetime]) -> None:
         _date_notifications(Notification.objects.filter(pk__in=ids), when)
 
 
+# The previous semester's activity of the juntas' accounts, so the figures beside each score
+# tell the same story: (handle, network) → (days from the semester's start of each password
+# change, days between publications, a gap without publications as (from day, to day) or None).
+ACTIVITY = {
+    ("INEJalisco", "x"): ((-12, 45, 102, 158), 3, None),
+    ("INE.Jalisco", "facebook"): ((-12, 45, 130), 5, (60, 82)),
+    ("INECDMX", "x"): ((-12, 50, 115, 160), 6, (70, 105)),
+    ("ine.cdmx", "instagram"): ((-12, 88), 11, (20, 95)),
+}
+PUBLICATIONS = (
+    "Publicación sobre la campaña de actualización de la credencial para votar.",
+    "Publicación de la convocatoria para supervisores y capacitadores electorales.",
+    "Publicación sobre los módulos de atención ciudadana y sus horarios.",
+    "Publicación de la sesión del Consejo Local.",
+)
+
+
+def _past_activity(start: datetime, now: datetime) -> None:
+    """Password changes and publications of the previous semester, through the accounts'
+    services, by each junta's administrator."""
+    authors = {u.organ_id: u for u in User.objects.filter(username__in=["admin.jalisco", "admin.cdmx"])}
+    accounts = Account.objects.filter(status__in=Account.OPERATED_STATUSES).select_related("network")
+    for account in accounts:
+        spec = ACTIVITY.get((account.handle, account.network.code))
+        author = authors.get(account.organ_id)
+        if spec is None or author is None:
+            continue
+        rotations, every, gap = spec
+        for day in rotations:
+            moment = start + timedelta(days=day, hours=1)
+            if account.existed_since <= moment < now:
+                account_services.record_password_rotation(
+                    account_id=account.pk, by=author, rotated_at=moment, meets_policy=True
+                )
+        for index, day in enumerate(range(2, 180, every)):
+            moment = start + timedelta(days=day, hours=2)
+            if (gap and gap[0] <= day < gap[1]) or moment >= now:
+                continue
+            account_services.add_log_entry(
+                account_id=account.pk,
+                by=author,
+                kind=LogEntry.Kind.PUBLICATION,
+                text=PUBLICATIONS[index % len(PUBLICATIONS)],
+                occurred_at=moment,
+            )
+
+
 def _previous_period(cncs: User, now: datetime) -> bool:
     (year, half), _current = _semesters(now)
     if Period.objects.filter(year=year, half=half).exists():
@@ -514,6 +564,7 @@ def _previous_period(cncs: User, now: datetime) -> bool:
     opened_at = _local(Period.bounds(year, half)[0], 9)
     if criteria.version_in_force(opened_at) is None:
         return False
+    _past_activity(_local(Period.bounds(year, half)[0], 8), now)
     period, _count = services.open_period(year=year, half=half, by=cncs, now=opened_at)
     evaluations = (
         Evaluation.objects.filter(period=period)

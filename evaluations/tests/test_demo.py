@@ -15,7 +15,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from accounts.demo import load_demo as load_accounts_demo
-from accounts.models import User
+from accounts.models import LogEntry, PasswordRotation, User
 from evaluations import criteria, training
 from evaluations.demo import ABSENT, CORRECTION_REASON, TITLE, load_demo
 from evaluations.models import (
@@ -230,6 +230,24 @@ def test_the_held_meetings_invitations_are_dated_before_it(demo):
     assert notices.exists()
     assert set(notices.values_list("created_at", flat=True)) == {held.created_at}
     assert held.created_at < held.starts_at
+
+
+def test_the_previous_semester_has_activity_behind_the_scores(demo):
+    """Publications and password changes in the semester, so the figures tell the scores' story;
+    the accounts' latest password change (and so their next due date) stays the recent one."""
+    previous, _current = _semesters()
+    start, end = (timezone.make_aware(datetime.combine(d, time(0))) for d in (previous.starts_on, previous.ends_on))
+    for evaluation in Evaluation.objects.filter(period=previous).select_related("account"):
+        account = evaluation.account
+        published = LogEntry.objects.filter(
+            account=account, kind=LogEntry.Kind.PUBLICATION, occurred_at__range=(start, end)
+        )
+        assert published.count() >= 5, account
+        assert PasswordRotation.objects.filter(account=account, rotated_at__range=(start, end)).exists(), account
+        assert account.last_password_rotation_at > end
+    jalisco = Evaluation.objects.get(period=previous, account__handle="INEJalisco").issued_versions.get(revision=1)
+    activity = next(g for g in jalisco.figures["groups"] if g["source"] == "activity")
+    assert int(activity["figures"][0]["value"]) >= 40
 
 
 # --- The current semester ----------------------------------------------------------------------
