@@ -62,9 +62,21 @@ class CriteriaVersion(models.Model):
                 condition=Q(status="draft", published_at__isnull=True)
                 | Q(status="published", published_at__isnull=False),
                 name="criteria_version_published_has_date",
+                violation_error_message=_(
+                    "Una versión publicada lleva su fecha de publicación; un borrador no la tiene."
+                ),
+                violation_error_code="published_date",
             ),
             # The Comité edits one draft at a time.
-            models.UniqueConstraint(fields=["status"], condition=Q(status="draft"), name="criteria_one_draft"),
+            models.UniqueConstraint(
+                fields=["status"],
+                condition=Q(status="draft"),
+                name="criteria_one_draft",
+                violation_error_message=_(
+                    "Ya hay un borrador de los criterios: edítelo o descártelo antes de empezar otro."
+                ),
+                violation_error_code="one_draft",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -113,9 +125,24 @@ class Criterion(models.Model):
         verbose_name_plural = _("criterios de evaluación")
         ordering = ["version", "position", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["version", "code"], name="criterion_code_unique_in_version"),
-            models.CheckConstraint(condition=Q(scale_max__gt=F("scale_min")), name="criterion_scale_not_empty"),
-            models.CheckConstraint(condition=Q(weight__gte=1, weight__lte=100), name="criterion_weight_range"),
+            models.UniqueConstraint(
+                fields=["version", "code"],
+                name="criterion_code_unique_in_version",
+                violation_error_message=_("Ya hay un criterio con esa clave en esta versión."),
+                violation_error_code="duplicate_code",
+            ),
+            models.CheckConstraint(
+                condition=Q(scale_max__gt=F("scale_min")),
+                name="criterion_scale_not_empty",
+                violation_error_message=_("El máximo de la escala debe ser mayor que el mínimo."),
+                violation_error_code="empty_scale",
+            ),
+            models.CheckConstraint(
+                condition=Q(weight__gte=1, weight__lte=100),
+                name="criterion_weight_range",
+                violation_error_message=_("El peso de un criterio va de 1 a 100."),
+                violation_error_code="weight_range",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -148,9 +175,24 @@ class Period(models.Model):
         verbose_name_plural = _("periodos de evaluación")
         ordering = ["-year", "-half"]
         constraints = [
-            models.UniqueConstraint(fields=["year", "half"], name="period_one_per_semester"),
-            models.CheckConstraint(condition=Q(half__in=[1, 2]), name="period_half_is_1_or_2"),
-            models.CheckConstraint(condition=Q(ends_on__gt=F("starts_on")), name="period_ends_after_start"),
+            models.UniqueConstraint(
+                fields=["year", "half"],
+                name="period_one_per_semester",
+                violation_error_message=_("Ese semestre ya tiene su periodo de evaluación."),
+                violation_error_code="period_exists",
+            ),
+            models.CheckConstraint(
+                condition=Q(half__in=[1, 2]),
+                name="period_half_is_1_or_2",
+                violation_error_message=_("El semestre es el primero o el segundo."),
+                violation_error_code="half",
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__gt=F("starts_on")),
+                name="period_ends_after_start",
+                violation_error_message=_("El periodo debe terminar después de empezar."),
+                violation_error_code="period_dates",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -257,13 +299,23 @@ class Evaluation(models.Model):
         verbose_name_plural = _("evaluaciones")
         ordering = ["period_id", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["period", "account"], name="evaluation_one_per_account_and_period"),
+            models.UniqueConstraint(
+                fields=["period", "account"],
+                name="evaluation_one_per_account_and_period",
+                violation_error_message=_("Esa cuenta ya tiene su evaluación en este periodo."),
+                violation_error_code="evaluation_exists",
+            ),
             models.CheckConstraint(
                 condition=Q(status__in=["pending", "in_progress"]) | Q(score__isnull=False, issued_at__isnull=False),
                 name="evaluation_issued_has_score",
+                violation_error_message=_("Una evaluación emitida lleva su calificación y su fecha de emisión."),
+                violation_error_code="issued_score",
             ),
             models.CheckConstraint(
-                condition=Q(score__isnull=True) | Q(score__gte=0, score__lte=100), name="evaluation_score_range"
+                condition=Q(score__isnull=True) | Q(score__gte=0, score__lte=100),
+                name="evaluation_score_range",
+                violation_error_message=_("La calificación va de 0 a 100."),
+                violation_error_code="score_range",
             ),
         ]
         indexes = [
@@ -303,7 +355,12 @@ class Score(models.Model):
         verbose_name_plural = _("puntajes")
         ordering = ["evaluation_id", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["evaluation", "criterion"], name="score_one_per_criterion"),
+            models.UniqueConstraint(
+                fields=["evaluation", "criterion"],
+                name="score_one_per_criterion",
+                violation_error_message=_("Ese criterio ya tiene su puntaje en esta evaluación."),
+                violation_error_code="score_exists",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -332,7 +389,12 @@ class IssuedVersion(models.Model):
         verbose_name_plural = _("emisiones de evaluaciones")
         ordering = ["evaluation", "-revision"]
         constraints = [
-            models.UniqueConstraint(fields=["evaluation", "revision"], name="issued_version_unique_revision"),
+            models.UniqueConstraint(
+                fields=["evaluation", "revision"],
+                name="issued_version_unique_revision",
+                violation_error_message=_("Esa emisión de la evaluación ya está registrada."),
+                violation_error_code="revision_exists",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -408,15 +470,29 @@ class TrainingMeeting(models.Model):
         verbose_name_plural = _("reuniones anuales de capacitación")
         ordering = ["-starts_at", "-id"]
         constraints = [
-            models.CheckConstraint(condition=~Q(place="", link=""), name="training_has_place_or_link"),
             models.CheckConstraint(
-                condition=~Q(status="cancelled") | Q(cancelled_at__isnull=False), name="training_cancelled_has_date"
+                condition=~Q(place="", link=""),
+                name="training_has_place_or_link",
+                violation_error_message=_("Indique el lugar de la reunión o su enlace."),
+                violation_error_code="place_or_link",
             ),
             models.CheckConstraint(
-                condition=~Q(status="held") | Q(held_at__isnull=False), name="training_held_has_date"
+                condition=~Q(status="cancelled") | Q(cancelled_at__isnull=False),
+                name="training_cancelled_has_date",
+                violation_error_message=_("Una reunión cancelada lleva la fecha de su cancelación."),
+                violation_error_code="cancelled_date",
             ),
             models.CheckConstraint(
-                condition=Q(ends_at__isnull=True) | Q(ends_at__gt=F("starts_at")), name="training_ends_after_start"
+                condition=~Q(status="held") | Q(held_at__isnull=False),
+                name="training_held_has_date",
+                violation_error_message=_("Una reunión realizada lleva la fecha en que se marcó así."),
+                violation_error_code="held_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_at__isnull=True) | Q(ends_at__gt=F("starts_at")),
+                name="training_ends_after_start",
+                violation_error_message=_("La reunión debe terminar después de empezar."),
+                violation_error_code="meeting_dates",
             ),
         ]
 
@@ -462,11 +538,18 @@ class TrainingInvitation(models.Model):
         verbose_name_plural = _("invitaciones a la capacitación")
         ordering = ["meeting_id", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["meeting", "user"], name="training_invitation_unique"),
+            models.UniqueConstraint(
+                fields=["meeting", "user"],
+                name="training_invitation_unique",
+                violation_error_message=_("Esa persona ya está invitada a esta reunión."),
+                violation_error_code="already_invited",
+            ),
             models.CheckConstraint(
                 condition=Q(attended_at__isnull=True, attendance_recorded="")
                 | Q(attended_at__isnull=False) & ~Q(attendance_recorded=""),
                 name="training_attendance_says_how",
+                violation_error_message=_("Una asistencia registrada dice cómo se registró."),
+                violation_error_code="attendance_how",
             ),
         ]
         indexes = [models.Index(fields=["user", "attended_at"], name="training_user_attended")]
@@ -489,7 +572,12 @@ class TrainingReminder(models.Model):
         verbose_name = _("recordatorio de la capacitación")
         verbose_name_plural = _("recordatorios de la capacitación")
         constraints = [
-            models.UniqueConstraint(fields=["meeting", "days_before"], name="training_reminder_once_per_stage"),
+            models.UniqueConstraint(
+                fields=["meeting", "days_before"],
+                name="training_reminder_once_per_stage",
+                violation_error_message=_("Ese recordatorio ya se envió."),
+                violation_error_code="reminder_sent",
+            ),
         ]
 
     def __str__(self) -> str:
