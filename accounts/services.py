@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from core.formats import local_datetime
 from notifications.services import notify
 
 from . import access
@@ -241,7 +242,7 @@ def designate_administrators(
                 "role": d.get_role_display(),
                 "person": d.user,
                 "title": d.user.job_title or d.user.get_position_level_display(),
-                "date": timezone.localtime(d.starts_at).strftime("%d/%m/%Y %H:%M"),
+                "date": local_datetime(d.starts_at),
             }
             for d in created
         ] + [
@@ -404,7 +405,7 @@ def _refuse_before_account_existed(account: Account, moment: datetime, field: st
     """``message`` names the date refused and takes the account's start as ``%(since)s``."""
     since = account.existed_since
     if moment < since:
-        raise ValidationError({field: message % {"since": date_format(timezone.localtime(since), "d/m/Y H:i")}})
+        raise ValidationError({field: message % {"since": local_datetime(since)}})
 
 
 @transaction.atomic

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.formats import local_datetime
 from core.forms import add_service_errors, recovered_initial
 from core.params import int_param
 from core.spreadsheet import spreadsheet_safe as _spreadsheet_safe
@@ -138,7 +139,7 @@ def _readable(field, value) -> str:
     if isinstance(value, bool):
         return _("Sí") if value else _("No")
     if isinstance(value, datetime):
-        return timezone.localtime(value).strftime("%d/%m/%Y %H:%M")
+        return local_datetime(value)
     if isinstance(value, date):
         return value.strftime("%d/%m/%Y")
     return str(value)

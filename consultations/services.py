@@ -32,6 +32,7 @@ from accounts import access
 from accounts.access import administrators_by_organ
 from accounts.models import Account, LogEntry, User
 from accounts.services import add_log_entry
+from core.formats import local_datetime
 from notifications.services import Message, notify, notify_many
 
 from .access import is_answerer
@@ -91,8 +92,7 @@ def format_time_left(delta: timedelta, template: str | None = None) -> str:
     return (template or _("%(hours)s h %(minutes)02d min")) % {"hours": hours, "minutes": minutes}
 
 
-def local(moment: datetime) -> str:
-    return timezone.localtime(moment).strftime("%d/%m/%Y %H:%M")
+local = local_datetime
 
 
 def user_notice_text() -> str:

@@ -18,19 +18,17 @@ evaluated against (``may_read_criteria``, ``versions_visible_to``).
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts import access as accounts_access
 from accounts.models import User
+from core.formats import local_datetime
 from notifications.services import notify
 
 from . import access
@@ -116,8 +114,7 @@ def current_draft() -> CriteriaVersion | None:
 # --- Writing ---------------------------------------------------------------------------------
 
 
-def _local(moment: datetime) -> str:
-    return date_format(timezone.localtime(moment), "d/m/Y H:i")
+_local = local_datetime
 
 
 def _name(user: User | None) -> str:

@@ -31,6 +31,8 @@ from accounts import rotation as accounts_rotation
 from accounts import selectors as accounts_selectors
 from accounts.models import Account, LogEntry, OutOfOfficePeriod, PasswordRotation
 from consultations.models import Consultation
+from core.formats import duration as format_duration
+from core.formats import local_datetime
 from incidents.models import Incident, IncidentKind, IncidentStatus
 
 from . import rotations, training
@@ -126,24 +128,15 @@ def _day(value: date) -> str:
     return date_format(value, "d/m/Y")
 
 
-def _moment(value: datetime) -> str:
-    return date_format(timezone.localtime(value, timezone.get_default_timezone()), "d/m/Y H:i")
+_moment = local_datetime
 
 
 def _moment_the(value: datetime) -> str:
     return _("el %(at)s") % {"at": _moment(value)}
 
 
-def duration(value: timedelta | None) -> str:
-    """As the incident pages say it: "1 d 3 h 05 min"; a dash when there is none."""
-    if value is None:
-        return "—"
-    minutes = max(int(value.total_seconds() // 60), 0)
-    days, minutes = divmod(minutes, 24 * 60)
-    hours, minutes = divmod(minutes, 60)
-    if days:
-        return _("%(days)s d %(hours)s h %(minutes)02d min") % {"days": days, "hours": hours, "minutes": minutes}
-    return _("%(hours)s h %(minutes)02d min") % {"hours": hours, "minutes": minutes}
+# As the incident pages say it: "1 d 3 h 05 min"; a dash when there is none.
+duration = format_duration
 
 
 def _count(n: int) -> str:

@@ -27,11 +27,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts import access as accounts_access
 from accounts.models import Account, User
+from core.formats import local_datetime
 from core.validators import validate_multiline_text
 from notifications.services import notify
 
@@ -73,8 +73,7 @@ def comment_field(criterion_id: int) -> str:
     return f"comment_{criterion_id}"
 
 
-def local(moment: datetime) -> str:
-    return date_format(timezone.localtime(moment), "d/m/Y H:i")
+local = local_datetime
 
 
 def _name(user: User | None) -> str:

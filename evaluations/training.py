@@ -29,13 +29,14 @@ from django.db import IntegrityError, transaction
 from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_update_with_history
 
 from accounts import access as accounts_access
 from accounts.models import Designation, Entidad, Organ, User
+from core.formats import local_datetime
 from notifications.services import Message, notify_many
 
 from . import access
@@ -99,10 +100,8 @@ def require_manager(user: User) -> None:
 # --- Dates ---------------------------------------------------------------------------------
 
 
-def local_text(moment: datetime) -> str:
-    """A moment as people read it in notifications: 24/11/2026 10:00 (Mexico City time), with
-    Django's date formatting, like the templates' ``|date:"d/m/Y H:i"``."""
-    return formats.date_format(timezone.localtime(moment), "d/m/Y H:i")
+# A moment as people read it in notifications: 24/11/2026 10:00 (Mexico City time).
+local_text = local_datetime
 
 
 def _end_of_local_day(moment: datetime) -> datetime:

@@ -30,6 +30,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.formats import local_datetime
+
 from .delivery import STALE_CLAIM, close_quietly
 from .kinds import label_for
 from .models import DigestRun, Notification
@@ -147,7 +149,7 @@ def _send_batch(user_ids: list[int], day: date, now: datetime) -> tuple[int, int
 def _message(user, held: list[Notification], day: date, connection) -> EmailMessage:
     lines = [_("Estos son los avisos que eligió recibir en su resumen diario:"), ""]
     for n in held[:MAX_LISTED_ITEMS]:
-        when = timezone.localtime(n.created_at, MEXICO_CITY).strftime("%d/%m/%Y %H:%M")
+        when = local_datetime(n.created_at)
         link = f"{settings.SITE_URL}{n.url}" if n.url else f"{settings.SITE_URL}{reverse('notifications:inbox')}"
         lines += [f"• {when} · {label_for(n.kind)}: {n.title}", f"  {link}"]
     if len(held) > MAX_LISTED_ITEMS:

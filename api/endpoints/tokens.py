@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Path, Router, Status
 
+from core.formats import local_datetime
+
 from .. import access, services
 from ..auth import AUTH
 from ..errors import ApiError, responses
@@ -59,9 +61,7 @@ def obtain_token(request, payload: TokenIn):
         raise _locked_out(request)
     if user is None or not user.is_active:
         raise ApiError(401, "invalid_credentials", _("El usuario o la contraseña no son correctos."))
-    name = payload.name.strip() or _("Clave de API del %(when)s") % {
-        "when": timezone.localtime().strftime("%d/%m/%Y %H:%M")
-    }
+    name = payload.name.strip() or _("Clave de API del %(when)s") % {"when": local_datetime(timezone.now())}
     token, raw = services.create_token(user=user, name=name)
     return Status(201, {"token": raw, "id": token.pk, "name": token.name, "prefix": token.prefix})
 

@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 
+from core.formats import local_datetime
+
 register = template.Library()
 
 # How many days ahead a deadline is "close" unless the page says otherwise.
@@ -62,9 +64,5 @@ def due_badge(value: date | datetime | None, soon_days: int = SOON_DAYS) -> str:
     state, words = due_state(value, soon_days=int(soon_days))
     if state == "ok":
         return ""
-    title = (
-        timezone.localtime(value).strftime("%d/%m/%Y %H:%M")
-        if isinstance(value, datetime)
-        else value.strftime("%d/%m/%Y")
-    )
+    title = local_datetime(value) if isinstance(value, datetime) else value.strftime("%d/%m/%Y")
     return state_badge(state, words, title)
