@@ -55,9 +55,13 @@ class EvaluationFilter(StrictFilterMixin, django_filters.FilterSet):
     organ = django_filters.ModelChoiceFilter(label=_("Órgano"), queryset=Organ.objects.none(), empty_label=_("Todos"))
     q = django_filters.CharFilter(label=_("Cuenta"), method="by_account", max_length=100)
 
-    def __init__(self, *args, organs=None, **kwargs):
+    def __init__(self, *args, organs=None, one_organ=False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["organ"].queryset = organs if organs is not None else Organ.objects.none()
+        if one_organ:
+            # Someone who sees one organ's evaluations: its entidad and organ are not a choice.
+            del self.filters["entidad"], self.filters["organ"]
+        else:
+            self.filters["organ"].queryset = organs if organs is not None else Organ.objects.none()
         self.form.fields["q"].validators.append(validate_single_line)
         self.form.fields["q"].widget.attrs.update({"type": "search", "placeholder": _("Nombre o usuario")})
 

@@ -70,7 +70,12 @@ def _list_context(request, open_form: OpenPeriodForm | None = None) -> dict:
     if period is None:
         return context
     visible = access.evaluations_visible_to(user).filter(period=period)
-    filters = EvaluationFilter(request.GET or None, queryset=visible, organs=accounts_access.organs_visible_to(user))
+    filters = EvaluationFilter(
+        request.GET or None,
+        queryset=visible,
+        organs=accounts_access.organs_visible_to(user),
+        one_organ=not access.sees_all(user) and len(access.organ_ids_seen_by(user)) <= 1,
+    )
     evaluations = filters.qs.select_related("account__network", "organ__entidad").order_by(
         "organ__name", "account__network__sort_order", "account__name", "pk"
     )

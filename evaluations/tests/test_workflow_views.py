@@ -73,10 +73,11 @@ def test_the_list_filters_by_status_organ_network_and_account(client, cast, peri
     assert accounts(status="no-existe") == set()  # a tampered filter matches nothing
 
 
-def test_an_organ_outside_the_titulars_scope_filters_to_nothing(client, cast, period):
+def test_an_organ_outside_the_titulars_scope_never_shows_its_evaluations(client, cast, period):
     client.force_login(cast.titular)
     response = client.get(reverse("evaluations:list"), {"organ": cast.other_organ.pk})
-    assert list(response.context["page"]) == []
+    # The titular sees one organ: the parameter is no filter of theirs, the scope still holds.
+    assert {e.organ_id for e in response.context["page"]} == {cast.organ.pk}
 
 
 def test_the_periods_are_listed_newest_first_and_one_can_be_chosen(client, cast, version, period):
@@ -441,3 +442,13 @@ def test_the_evaluation_page_keeps_its_query_count_whatever_the_number_of_criter
 
     client.force_login(cast.cncs)
     assert queries((50, 50)) == queries((10,) * 10)
+
+
+def test_an_organ_s_people_are_not_offered_entidades_and_organs_to_filter_by(client, cast, period):
+    client.force_login(cast.admin)
+    organ_page = client.get(reverse("evaluations:list"))
+    client.force_login(cast.cncs)
+    national_page = client.get(reverse("evaluations:list"))
+
+    assert {"entidad", "organ"}.isdisjoint(organ_page.context["filter"].form.fields)
+    assert {"entidad", "organ", "network", "status", "q"} <= set(national_page.context["filter"].form.fields)
