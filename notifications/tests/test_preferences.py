@@ -140,6 +140,7 @@ def test_the_page_shows_every_kind_grouped_with_the_role_defaults(client, cast):
         "Consultas a Comunicación Social",
         "Incidentes",
         "Registro público de cuentas",
+        "Evaluaciones y capacitación",
     }
     body = response.content.decode()
     assert "Consulta vencida sin respuesta" in body
@@ -214,3 +215,10 @@ def test_the_preferences_need_a_login(client):
     response = client.get(reverse("notifications:preferences"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("login"))
+
+
+def test_cncs_takes_the_organs_acknowledgements_of_evaluations_in_the_digest(client, cast):
+    client.force_login(cast.cncs)
+    choices = _choices(client.get(reverse("notifications:preferences")))
+    assert choices["evaluations.acknowledged"] == DIGEST
+    assert choices["evaluations.issued"] == IMMEDIATE
