@@ -43,8 +43,51 @@ def _number(value: Decimal | int | float | None) -> str:
     return str(value)
 
 
-def _short(label: str, limit: int) -> str:
-    return label if len(label) <= limit else label[: limit - 1] + "…"
+# Rough advance widths of a system sans-serif, in em: enough to keep a label inside its box.
+_NARROW = set("iljtfrI.,:;'!|() ")
+_WIDE = set("mwMWÑ—@%")
+
+
+def text_width(text: str, font_size: float) -> float:
+    """The estimated width in px of ``text`` at ``font_size`` (no font metrics on the server)."""
+    em = 0.0
+    for char in text:
+        if char in _NARROW:
+            em += 0.3
+        elif char in _WIDE:
+            em += 0.85
+        elif char.isupper() or char.isdigit():
+            em += 0.64
+        else:
+            em += 0.54
+    return em * font_size
+
+
+def fit(label: str, budget: float, font_size: float) -> str:
+    """``label`` cut with an ellipsis so that it fits ``budget`` px at ``font_size``."""
+    if text_width(label, font_size) <= budget:
+        return label
+    cut = label
+    while cut and text_width(cut.rstrip() + "…", font_size) > budget:
+        cut = cut[:-1]
+    return cut.rstrip() + "…"
+
+
+def _label(x: float, y: float, label: str, budget: float, font_size: int, *, anchor: str, fill: str = INK) -> str:
+    """A label fitted to ``budget``; when cut, its own ``<title>`` carries the whole text."""
+    shown = fit(label, budget, font_size)
+    title = f"<title>{escape(label)}</title>" if shown != label else ""
+    return (
+        f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" fill="{fill}" font-size="{font_size}">'
+        f"{title}{escape(shown)}</text>"
+    )
+
+
+def count_ticks(maximum: int) -> list[int]:
+    """Whole-number ticks for an axis of counts: 0, the half when whole, the maximum."""
+    if maximum <= 0:
+        return [0]
+    return [0, maximum // 2, maximum] if maximum % 2 == 0 and maximum >= 2 else [0, maximum]
 
 
 def nice_maximum(value: float) -> int:
@@ -121,7 +164,7 @@ def bar_chart(
     for i, bar in enumerate(bars):
         y = top + i * row
         parts.append(f"<g><title>{_tooltip(bar, unit)}</title>")
-        parts.append(_text(label_width - 8, y + 13, _short(bar.label, 30), anchor="end"))
+        parts.append(_label(label_width - 8, y + 13, bar.label, label_width - 12, 12, anchor="end"))
         if bar.value is not None:
             end = x_of(bar.value)
             parts.append(
@@ -168,7 +211,9 @@ def column_chart(
     top = 34 if threshold is not None else 16
     plot_w, plot_h = width - left - right, height - top - bottom
     values = [float(b.value) for b in bars if b.value is not None]
+    counts = maximum is None
     maximum = maximum or nice_maximum(max(values, default=0))
+    ticks = count_ticks(maximum) if counts else sorted({0, maximum // 2, maximum})
     parts = _open(chart_id, title, width, height)
     parts.append(_legend(chart_id, left, 18, threshold))
     base = top + plot_h
@@ -176,12 +221,10 @@ def column_chart(
     def y_of(value) -> float:
         return base - plot_h * min(float(value), maximum) / maximum
 
-    for tick in (0, maximum / 2, maximum):
+    for tick in ticks:
         y = y_of(tick)
         parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" stroke="{LINE}"/>')
-        parts.append(
-            _text(left - 6, y + 4, _number(Decimal(str(tick))), anchor="end", fill=MUTED, extra=' font-size="11"')
-        )
+        parts.append(_text(left - 6, y + 4, str(tick), anchor="end", fill=MUTED, extra=' font-size="11"'))
     if axis_label:
         parts.append(
             f'<text x="12" y="{top + plot_h / 2:.1f}" transform="rotate(-90 12 {top + plot_h / 2:.1f})" '
@@ -189,7 +232,7 @@ def column_chart(
         )
     slot = plot_w / max(len(bars), 1)
     column = min(slot * 0.64, 64)
-    label_chars = max(4, int(slot / 7))
+    label_budget = slot - 4
     for i, bar in enumerate(bars):
         x = left + slot * i + (slot - column) / 2
         middle = left + slot * i + slot / 2
@@ -206,15 +249,9 @@ def column_chart(
             )
         else:
             parts.append(f'<text x="{middle:.1f}" y="{base - 5}" text-anchor="middle" fill="{MUTED}">—</text>')
-        parts.append(
-            f'<text x="{middle:.1f}" y="{base + 16}" text-anchor="middle" fill="{INK}" font-size="12">'
-            f"{escape(_short(bar.label, label_chars))}</text>"
-        )
+        parts.append(_label(middle, base + 16, bar.label, label_budget, 12, anchor="middle"))
         if bar.note:
-            parts.append(
-                f'<text x="{middle:.1f}" y="{base + 31}" text-anchor="middle" fill="{MUTED}" font-size="11">'
-                f"{escape(_short(bar.note, label_chars))}</text>"
-            )
+            parts.append(_label(middle, base + 31, bar.note, label_budget, 11, anchor="middle", fill=MUTED))
         parts.append("</g>")
     if threshold is not None and threshold_line:
         y = y_of(threshold)

@@ -357,8 +357,10 @@ def trend(evaluations: QuerySet[Evaluation], all_periods: list[Period], limit: i
 
 
 def period_label(period: Period) -> str:
-    """Short, for the charts and the exports: "2026-1", "2026-2"."""
-    return f"{period.year}-{period.half}"
+    """Short, for the charts: "1.er sem. 2026", "2.º sem. 2026"."""
+    if period.half == 1:
+        return _("1.er sem. %(year)s") % {"year": period.year}
+    return _("2.º sem. %(year)s") % {"year": period.year}
 
 
 # --- Lists ----------------------------------------------------------------------------------

@@ -61,3 +61,62 @@ def test_a_column_chart_scales_counts_and_writes_each_value_above_its_column():
     svg = charts.column_chart("d", "Distribución", [charts.Bar("0–10", 2), charts.Bar("10–20", 7)])
     _parse(svg)
     assert ">2</text>" in svg and ">7</text>" in svg and ">10</text>" in svg  # the axis ends at 10
+
+
+# --- Defects found walking the reports ------------------------------------------------------
+
+
+def _texts(svg: str) -> list[str]:
+    """The visible text of each <text> element (its own <title> left out)."""
+    return [re.sub(r"<title>.*?</title>", "", t) for t in re.findall(r"<text[^>]*>(.*?)</text>", svg)]
+
+
+def test_a_long_bar_label_is_cut_to_the_label_area_and_kept_whole_in_a_title():
+    label = "Hackeo u operación no autorizada de la cuenta"
+    svg = charts.bar_chart("c", "Incidentes", [charts.Bar(label, 3)], maximum=10)
+    shown = next(t for t in _texts(svg) if t.startswith("Hackeo"))
+    assert shown.endswith("…")
+    # The whole label fits the 210 px area (less the gap) at the font size used.
+    assert charts.text_width(shown, 12) <= 210 - 12
+    assert f"<title>{label}</title>" in svg
+
+
+def test_a_short_bar_label_is_shown_whole_without_its_own_title():
+    svg = charts.bar_chart("c", "Incidentes", [charts.Bar("Suplantación", 3)], maximum=10)
+    assert "Suplantación" in _texts(svg)
+    assert "<title>Suplantación</title>" not in svg
+
+
+def test_fit_never_exceeds_the_budget():
+    for label in ("W" * 40, "i" * 80, "Hackeo u operación no autorizada", "MMMMMMMMMM ÑÑÑÑ"):
+        assert charts.text_width(charts.fit(label, 100, 12), 12) <= 100
+
+
+def _ticks(svg: str) -> list[str]:
+    return re.findall(r'<text[^>]*font-size="11"[^>]*>([^<]*)</text>', svg)
+
+
+def test_a_count_axis_has_whole_ticks_only():
+    svg = charts.column_chart("d", "Distribución", [charts.Bar("0–9", 1), charts.Bar("10–19", 0)])
+    assert _ticks(svg) == ["0", "1"]
+    assert "0.5" not in svg
+
+
+def test_a_count_axis_of_zeros_prints_zero_once():
+    svg = charts.column_chart("d", "Distribución", [charts.Bar("0–9", 0), charts.Bar("10–19", 0)])
+    assert _ticks(svg).count("0") == 1
+
+
+def test_an_even_count_axis_keeps_its_half():
+    svg = charts.column_chart("d", "Distribución", [charts.Bar("0–9", 10)])
+    assert _ticks(svg) == ["0", "5", "10"]
+
+
+def test_a_score_axis_keeps_0_50_100():
+    svg = charts.column_chart("t", "Tendencia", [charts.Bar("1.er sem. 2026", 70)], maximum=100)
+    assert _ticks(svg) == ["0", "50", "100"]
+
+
+def test_the_chart_scales_to_its_box():
+    svg = charts.bar_chart("c", "Incidentes", [charts.Bar("x", 1)], maximum=10)
+    assert 'viewBox="0 0 640 ' in svg and 'width="100%"' in svg

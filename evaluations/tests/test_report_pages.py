@@ -234,6 +234,6 @@ def test_one_organ_s_report_shows_its_own_trend_across_periods(client, people):
 
     assert 'aria-labelledby="grafica-tendencia-organo-title grafica-tendencia-organo-desc"' in body
     trend = body[body.index('id="tendencia-organo"') :]
-    assert re.search(r"<title>2026-1: 30 \(1 emitida\) — bajo el umbral</title>", trend)
-    assert re.search(r"<title>2026-2: 45 \(1 emitida\) — bajo el umbral</title>", trend)
+    assert re.search(r"<title>1.er sem. 2026: 30 \(1 emitida\) — bajo el umbral</title>", trend)
+    assert re.search(r"<title>2.º sem. 2026: 45 \(1 emitida\) — bajo el umbral</title>", trend)
     assert "99" not in trend

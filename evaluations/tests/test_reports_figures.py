@@ -261,7 +261,7 @@ def test_the_trend_runs_from_the_oldest_period_to_the_newest(cast):
     trend = reports.trend(Evaluation.objects.all(), reports.periods(), 60)
 
     assert [f.key for f in trend] == [oldest.pk, middle.pk, newest.pk]
-    assert [f.extra["short"] for f in trend] == ["2025-1", "2025-2", "2026-2"]
+    assert [f.extra["short"] for f in trend] == ["1.er sem. 2025", "2.º sem. 2025", "2.º sem. 2026"]
     assert [(f.accounts, f.issued, f.average, f.below) for f in trend] == [
         (2, 2, Decimal("50.5"), 1),
         (0, 0, None, 0),
@@ -307,3 +307,8 @@ def test_an_account_moved_after_the_evaluation_stays_with_the_organ_evaluated(ca
     organs = reports.by_organ(all_of(period), 60)
 
     assert [f.key for f in organs] == [cast.organ.pk]
+
+
+def test_the_period_label_is_a_spanish_short_name():
+    assert reports.period_label(Period(year=2026, half=1)) == "1.er sem. 2026"
+    assert reports.period_label(Period(year=2026, half=2)) == "2.º sem. 2026"
