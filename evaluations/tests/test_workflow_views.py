@@ -452,3 +452,12 @@ def test_an_organ_s_people_are_not_offered_entidades_and_organs_to_filter_by(cli
 
     assert {"entidad", "organ"}.isdisjoint(organ_page.context["filter"].form.fields)
     assert {"entidad", "organ", "network", "status", "q"} <= set(national_page.context["filter"].form.fields)
+
+
+@pytest.mark.parametrize("role", ["cncs", "titular", "admin"])
+def test_the_evaluation_links_the_criteria_it_is_scored_against_and_the_link_opens(client, cast, issued, role):
+    client.force_login(getattr(cast, role))
+    url = reverse("evaluations:criteria_detail", args=[issued.period.criteria_id])
+
+    assert url in text(client.get(reverse("evaluations:detail", args=[issued.pk])))
+    assert client.get(url).status_code == 200
