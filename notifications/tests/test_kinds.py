@@ -67,9 +67,9 @@ def test_every_registered_kind_has_a_spanish_label_and_section():
         assert str(kind.section)
 
 
-def test_cncs_takes_expiries_and_stale_requests_in_the_digest_but_reminders_at_once():
+def test_cncs_takes_expiries_stale_requests_and_acknowledgements_in_the_digest_but_reminders_at_once():
     by_default = {k.code for k in kinds.registered_kinds() if Group.CNCS in k.digest_for_groups}
-    assert by_default == {"consultation.expired", "approvals.reminder"}
+    assert by_default == {"consultation.expired", "approvals.reminder", "evaluations.acknowledged"}
 
 
 def test_registering_a_kind_twice_differently_is_refused():
