@@ -97,6 +97,18 @@ MAIN_PAGES = [
     ("admin.jalisco", "cambios-de-usuario", "/registro/cambios/", 200),
     ("admin.jalisco", "cambio-de-usuario", "/cuentas/{account}/cambio-de-usuario/", 200),
     ("admin.jalisco", "claves-api", "/claves-api/", 200),
+    ("cncs", "evaluaciones", "/evaluaciones/", 200),
+    ("cncs", "evaluacion-en-elaboracion", "/evaluaciones/{evaluation}/", 200),
+    ("cncs", "evaluacion-corregida", "/evaluaciones/{corrected}/", 200),
+    ("cncs", "informes", "/evaluaciones/informes/", 200),
+    ("cncs", "informe-organos", "/evaluaciones/informes/organos/?organo=todos", 200),
+    ("cncs", "capacitacion", "/evaluaciones/capacitacion/", 200),
+    ("cncs", "capacitacion-reunion", "/evaluaciones/capacitacion/{held_meeting}/", 200),
+    ("comite.presidente", "criterios", "/evaluaciones/criterios/", 200),
+    ("comite.presidente", "criterios-borrador", "/evaluaciones/criterios/{draft}/", 200),
+    ("titular.jalisco", "evaluaciones", "/evaluaciones/", 200),
+    ("titular.jalisco", "evaluacion-emitida", "/evaluaciones/{corrected}/", 200),
+    ("admin.jalisco", "capacitacion", "/evaluaciones/capacitacion/", 200),
 ]
 PAGES = HOME_PAGES + MAIN_PAGES
 CASES = [(who, name, width) for who, name, _path, _status in PAGES for width in WIDTHS]
@@ -244,6 +256,7 @@ def _load_demo_data() -> dict[str, int]:
     from accounts.models import Account, Organ
     from approvals.models import AccountRequest
     from consultations.models import Consultation
+    from evaluations.models import CriteriaVersion, Evaluation, TrainingMeeting
     from incidents.models import Incident
 
     call_command("load_catalogue", verbosity=0)
@@ -257,6 +270,10 @@ def _load_demo_data() -> dict[str, int]:
         "incident": Incident.objects.get(kind="hate", status="reported").pk,
         "hack": Incident.objects.get(kind="hack", status="contained").pk,
         "closed_hack": Incident.objects.get(kind="hack", status="closed").pk,
+        "evaluation": Evaluation.objects.get(status="in_progress").pk,
+        "corrected": Evaluation.objects.filter(revision=2).first().pk,
+        "held_meeting": TrainingMeeting.objects.get(status="held").pk,
+        "draft": CriteriaVersion.objects.get(status="draft").pk,
     }
 
 
