@@ -44,13 +44,17 @@ class CriterionFactory(factory.django.DjangoModelFactory):
     weight = 25
 
 
-def published_version(*, weights=(40, 30, 30), sources=("activity", "consultations", "rotations"), **kwargs):
-    """A published version with one criterion per weight (scale 0–4)."""
+def published_version(
+    *, weights=(40, 30, 30), sources=("activity", "consultations", "rotations"), published_at=None, **kwargs
+):
+    """A published version with one criterion per weight (scale 0–4), published now or at `published_at`."""
     version = CriteriaVersionFactory(**kwargs)
     for position, (weight, source) in enumerate(zip(weights, sources, strict=False)):
         CriterionFactory(version=version, position=position, weight=weight, source=source)
     CriteriaVersion.objects.filter(pk=version.pk).update(
-        status=CriteriaVersion.Status.PUBLISHED, published_at=timezone.now(), published_by=version.created_by
+        status=CriteriaVersion.Status.PUBLISHED,
+        published_at=published_at or timezone.now(),
+        published_by=version.created_by,
     )
     version.refresh_from_db()
     return version

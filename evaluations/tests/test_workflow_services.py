@@ -122,7 +122,9 @@ def test_a_future_semester_is_refused(cast, version):
     assert not Period.objects.exists()
 
 
-def test_a_past_semester_not_yet_opened_can_be_opened_by_hand(cast, version):
+def test_a_past_semester_not_yet_opened_can_be_opened_by_hand(cast):
+    # Published before the day the clock is moved to, whatever the real date of the run.
+    published_version(created_by=cast.president, published_at=datetime(2026, 1, 2, 18, tzinfo=UTC))
     for account in (cast.account, cast.other_account):
         active_since(account, datetime(2026, 1, 15, 18, tzinfo=UTC))
     with time_machine.travel(datetime(2026, 11, 24, 18, tzinfo=UTC)):
@@ -137,7 +139,8 @@ def test_only_cncs_opens_a_period_by_hand(cast, version, role):
     assert not Period.objects.exists()
 
 
-def test_the_semesters_offered_by_hand_are_the_current_one_and_past_ones_not_opened(cast, version):
+def test_the_semesters_offered_by_hand_are_the_current_one_and_past_ones_not_opened(cast):
+    published_version(created_by=cast.president, published_at=datetime(2026, 1, 2, 18, tzinfo=UTC))
     with time_machine.travel(datetime(2026, 11, 24, 18, tzinfo=UTC)):
         services.open_period(year=2026, half=1, by=cast.cncs)
         assert services.openable_semesters(back=3) == [(2026, 2), (2025, 2), (2025, 1)]
