@@ -314,7 +314,7 @@ OFFICIAL_ACCOUNTS = [
 
 class AccountQuerySet(models.QuerySet):
     def live(self):
-        return self.exclude(status=Account.Status.CLOSED)
+        return self.exclude(status__in=Account.ENDED_STATUSES)
 
 
 class Account(models.Model):
@@ -326,6 +326,10 @@ class Account(models.Model):
         ACTIVE = "active", _("Activa")
         COMPROMISED = "compromised", _("Comprometida")
         CLOSED = "closed", _("Cerrada")
+        # Transitorio SEGUNDO: an account that existed before the criteria, imported, until
+        # its organ complies (then active) or the deadline passes (then reclassified).
+        REGULARIZING = "regularizing", _("En regularización")
+        RECLASSIFIED = "reclassified", _("Reclasificada como personal")
 
     class Verification(models.TextChoices):
         NOT_REQUESTED = "not_requested", _("Sin solicitar")
@@ -341,9 +345,16 @@ class Account(models.Model):
         Status.ACTIVE: {Status.COMPROMISED, Status.CLOSED},
         Status.COMPROMISED: {Status.ACTIVE, Status.CLOSED},
         Status.CLOSED: set(),
+        Status.REGULARIZING: {Status.ACTIVE, Status.RECLASSIFIED, Status.CLOSED},
+        # No longer the Institute's: it comes back only through a new opening request.
+        Status.RECLASSIFIED: set(),
     }
     # Accounts that exist on the network and are operated (and verifiable by the public).
-    OPERATED_STATUSES = (Status.ACTIVE, Status.COMPROMISED)
+    # An account in regularisation is operated too: its organ keeps its bitácora, rotates its
+    # password and reports its incidents while it complies; the registry says it is pending.
+    OPERATED_STATUSES = (Status.ACTIVE, Status.COMPROMISED, Status.REGULARIZING)
+    # No longer the Institute's: nothing more is written to it and its handle is free again.
+    ENDED_STATUSES = (Status.CLOSED, Status.RECLASSIFIED)
 
     organ = models.ForeignKey(
         Organ, verbose_name=_("órgano responsable"), on_delete=models.PROTECT, related_name="accounts"
@@ -394,7 +405,7 @@ class Account(models.Model):
             models.UniqueConstraint(
                 Lower("handle"),
                 "network",
-                condition=~Q(handle="") & ~Q(status="closed"),
+                condition=~Q(handle="") & ~Q(status__in=["closed", "reclassified"]),
                 name="account_unique_live_handle_per_network",
                 violation_error_message=_("Ya existe una cuenta vigente con ese nombre de usuario en esa red."),
                 violation_error_code="handle_taken",
@@ -421,7 +432,7 @@ class Account(models.Model):
 
     @property
     def is_live(self) -> bool:
-        return self.status != self.Status.CLOSED
+        return self.status not in self.ENDED_STATUSES
 
     @property
     def is_operated(self) -> bool:

@@ -104,7 +104,7 @@ def change_account_status(*, account_id: int, to_status: str, by: User | None, c
             account.activated_at = now
             if account.password_rotation_due_on is None:
                 account.password_rotation_due_on = password_rotation_due_on(now)
-        if to_status == Account.Status.CLOSED:
+        if to_status in Account.ENDED_STATUSES:
             account.closed_at = now
         account.full_clean(exclude=["registration_email"] if not account.registration_email else None)
         account._history_user = by

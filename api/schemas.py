@@ -69,7 +69,9 @@ class PublicMatch(Schema):
 
 
 class VerifyOut(Schema):
-    status: Literal["official", "personal", "compromised", "closed", "pending_verification", "unregistered"]
+    status: Literal[
+        "official", "personal", "compromised", "closed", "reclassified", "pending_verification", "unregistered"
+    ]
     label: str
     account: PublicAccount | None
     matches: list[PublicMatch]

@@ -26,6 +26,7 @@ urlpatterns = [
     path("notificaciones/", include("notifications.urls")),
     path("contenido/", include("contentrules.urls")),
     path("evaluaciones/", include("evaluations.urls")),
+    path("incorporacion/", include("onboarding.urls")),
     path("", include("api.urls")),
     path("", include("registry.urls")),
     path("", include("core.urls")),

@@ -29,6 +29,7 @@ class Status:
     COMPROMISED = "compromised"
     CLOSED = "closed"
     PENDING = "pending_verification"
+    RECLASSIFIED = "reclassified"
     UNREGISTERED = "unregistered"
 
     LABELS = {
@@ -37,11 +38,12 @@ class Status:
         COMPROMISED: _("Cuenta del INE comprometida"),
         CLOSED: _("Cuenta cerrada: ya no es del INE"),
         PENDING: _("Pendiente de verificación"),
+        RECLASSIFIED: _("No es una cuenta institucional del INE"),
         UNREGISTERED: _("No registrada"),
     }
     ALL = tuple(LABELS)
     # When one query matches several accounts, the answer is the most cautious one.
-    PRECEDENCE = (COMPROMISED, PENDING, OFFICIAL, PERSONAL, CLOSED, UNREGISTERED)
+    PRECEDENCE = (COMPROMISED, PENDING, OFFICIAL, PERSONAL, RECLASSIFIED, CLOSED, UNREGISTERED)
 
 
 @dataclass(frozen=True)
@@ -91,9 +93,12 @@ def account_status(account: Account, pending: bool = False) -> str:
     """The registry's word for an account the public may see."""
     if account.status == Account.Status.CLOSED:
         return Status.CLOSED
+    if account.status == Account.Status.RECLASSIFIED:
+        return Status.RECLASSIFIED
     if account.status == Account.Status.COMPROMISED:
         return Status.COMPROMISED
-    if pending:
+    # The registry vouches only for what CNCS approved: an imported account is not yet.
+    if pending or account.status == Account.Status.REGULARIZING:
         return Status.PENDING
     return Status.PERSONAL if account.is_consejero_personal else Status.OFFICIAL
 
@@ -130,7 +135,11 @@ def verify(q: str, network_code: str | None = None) -> Verdict:
     held = list(
         _public_accounts()
         .annotate(handle_lower=Lower("handle"))
-        .filter(network_id__in=network_ids, handle_lower=query.key, status__in=(*Account.OPERATED_STATUSES, "closed"))
+        .filter(
+            network_id__in=network_ids,
+            handle_lower=query.key,
+            status__in=(*Account.OPERATED_STATUSES, *Account.ENDED_STATUSES),
+        )
     )
     matches: list[Match] = []
     live_networks = set()
@@ -155,7 +164,7 @@ def verify(q: str, network_code: str | None = None) -> Verdict:
     for account in closed:
         # The latest closure per network; an account live under that handle takes precedence.
         if account.network_id not in seen_networks:
-            matches.append(Match(Status.CLOSED, account))
+            matches.append(Match(account_status(account), account))
             seen_networks.add(account.network_id)
     matches = _sorted(matches)
     if matches:
@@ -292,7 +301,9 @@ def last_change() -> datetime | None:
     changed status, or CNCS confirmed a new handle."""
     moments = [
         AccountStatusChange.objects.aggregate(m=Max("changed_at"))["m"],
-        Account.objects.filter(status__in=(*Account.OPERATED_STATUSES, "closed")).aggregate(m=Max("activated_at"))["m"],
+        Account.objects.filter(status__in=(*Account.OPERATED_STATUSES, *Account.ENDED_STATUSES)).aggregate(
+            m=Max("activated_at")
+        )["m"],
         HandleChange.objects.filter(status=HandleChange.Status.CONFIRMED).aggregate(m=Max("decided_at"))["m"],
     ]
     moments = [m for m in moments if m]

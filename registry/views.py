@@ -45,6 +45,7 @@ BADGES = {
     ),
     lookup.Status.PENDING: Badge("◷", "pending", gettext_lazy("Pendiente de verificación")),
     lookup.Status.CLOSED: Badge("⊘", "closed", gettext_lazy("Cerrada: ya no es del INE")),
+    lookup.Status.RECLASSIFIED: Badge("⊘", "closed", gettext_lazy("Ya no es una cuenta institucional del INE")),
     lookup.Status.UNREGISTERED: Badge("✘", "unregistered", gettext_lazy("No registrada")),
 }
 

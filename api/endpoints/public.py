@@ -38,7 +38,7 @@ def _checked_network(code: str) -> str:
     summary="¿Es del INE esta cuenta?",
     description=(
         "Busca un nombre de usuario (@INEMexico) o cualquier dirección de perfil (https://x.com/INEMexico). "
-        "`status`: official, personal, compromised, closed, pending_verification o unregistered; `account`: la "
+        "`status`: official, personal, compromised, closed, reclassified, pending_verification o unregistered; `account`: la "
         "cuenta más relevante (solo datos públicos) o null."
     ),
 )

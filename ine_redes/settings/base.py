@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "consultations",
     "registry",
     "contentrules",
+    "onboarding",
     "api",
 ]
 
@@ -286,6 +287,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "evaluations.tasks.send_training_reminders",
         "schedule": crontab(minute=5),
     },
+    # Regularisation (Transitorio SEGUNDO): reminders before the deadline, each stage once per
+    # organ and deadline; then, the day after an organ's deadline, each imported account is
+    # regularised or reclassified (a status claim, so a repeated run changes nothing).
+    "onboarding-regularisation-reminders": {
+        "task": "onboarding.tasks.send_regularisation_reminders",
+        "schedule": crontab(hour=8, minute=20),
+    },
+    "onboarding-close-regularisation": {
+        "task": "onboarding.tasks.close_regularisation",
+        "schedule": crontab(hour=0, minute=20),
+    },
     "notification-daily-digests": {
         "task": "notifications.tasks.send_notification_digests",
         "schedule": crontab(hour=8, minute=0),
@@ -326,6 +338,11 @@ APPROVALS_REMINDER_AFTER_DAYS = env.int("APPROVALS_REMINDER_AFTER_DAYS", default
 # Uploaded signed oficios (PDF only) and graphic identity material, in bytes.
 OFICIO_MAX_UPLOAD_BYTES = env.int("OFICIO_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
 IDENTITY_MATERIAL_MAX_UPLOAD_BYTES = env.int("IDENTITY_MATERIAL_MAX_UPLOAD_BYTES", default=25 * 1024 * 1024)
+# Onboarding (Transitorio SEGUNDO): the largest inventory file CNCS may upload, in bytes and
+# rows, and the regularisation reminders, as days before an organ's deadline.
+ONBOARDING_MAX_UPLOAD_BYTES = env.int("ONBOARDING_MAX_UPLOAD_BYTES", default=5 * 1024 * 1024)
+ONBOARDING_MAX_ROWS = env.int("ONBOARDING_MAX_ROWS", default=20000)
+REGULARISATION_REMINDER_DAYS_BEFORE = env.list("REGULARISATION_REMINDER_DAYS_BEFORE", cast=int, default=[14, 7, 1])
 # Demo users are only ever created with DEBUG on.
 # Evaluations (§8) and the annual training meeting.
 # An issued evaluation below this weighted score (0–100) is listed in the reports.

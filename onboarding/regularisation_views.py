@@ -1,0 +1,3 @@
+"""Regularisation pages (owned by the regularisation helper)."""
+
+urlpatterns: list = []
