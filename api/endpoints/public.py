@@ -38,8 +38,8 @@ def _checked_network(code: str) -> str:
     summary="¿Es del INE esta cuenta?",
     description=(
         "Busca un nombre de usuario (@INEMexico) o cualquier dirección de perfil (https://x.com/INEMexico). "
-        "`status`: official, personal, compromised, closed, reclassified, pending_verification o unregistered; `account`: la "
-        "cuenta más relevante (solo datos públicos) o null."
+        "`status`: official, personal, compromised, closed, reclassified, pending_verification o unregistered; "
+        "`account`: la cuenta más relevante (solo datos públicos) o null."
     ),
 )
 def verify(
