@@ -59,6 +59,7 @@ def create_account(
     purpose: str,
     by: User | None,
     status: str = Account.Status.REQUESTED,
+    history_reason: str = "",
     **fields,
 ) -> Account:
     account = Account(organ=organ, network=network, name=name, purpose=purpose, status=status, **fields)
@@ -70,6 +71,8 @@ def create_account(
                 account.last_password_rotation_at or account.activated_at
             )
     account._history_user = by
+    if history_reason:
+        account._change_reason = history_reason
     account.save()
     AccountStatusChange.objects.create(
         account=account, from_status="", to_status=status, changed_by=by, comment=_("Alta de la cuenta")
@@ -121,8 +124,9 @@ def change_account_status(*, account_id: int, to_status: str, by: User | None, c
 
 
 @transaction.atomic
-def update_account_details(*, account_id: int, by: User, **fields) -> Account:
-    """Keep an account's details current; who may change which field is in ``access``."""
+def update_account_details(*, account_id: int, by: User, history_reason: str = "", **fields) -> Account:
+    """Keep an account's details current; who may change which field is in ``access``.
+    ``history_reason`` is kept as the history row's reason (an import names its row)."""
     account = Account.objects.select_for_update().select_related("network").get(pk=account_id)
     allowed = access.require_editable_account_fields(by, account)
     if set(fields) - set(allowed):
@@ -139,6 +143,8 @@ def update_account_details(*, account_id: int, by: User, **fields) -> Account:
         setattr(account, field, fields[field])
     account.full_clean()
     account._history_user = by
+    if history_reason:
+        account._change_reason = history_reason
     account.save()
     return account
 
@@ -186,12 +192,21 @@ def _locked_people(*people: User) -> tuple[User, ...]:
 
 
 def designate_administrators(
-    *, organ_id: int, by: User, titular: User, suplente: User, oficio_number: str = ""
+    *,
+    organ_id: int,
+    by: User,
+    titular: User,
+    suplente: User,
+    oficio_number: str = "",
+    check_access: bool = True,
+    history_reason: str = "",
 ) -> list[Designation]:
     """Set the organ's titular and suplente administrators (§5.1, §7.iv).
 
     A replaced designation is ended, never deleted. CNCS and the Comité's Presidente and
-    Secretario Técnico are notified of every change.
+    Secretario Técnico are notified of every change. The inventory import passes
+    ``check_access=False`` after its own access check (CNCS), and names its row in
+    ``history_reason``.
     """
     if titular.pk == suplente.pk:
         raise ValidationError(_("La misma persona no puede ser administradora titular y suplente."))
@@ -200,7 +215,8 @@ def designate_administrators(
         # their rows as they are now: one moved or deactivated meanwhile is not designated.
         titular, suplente = _locked_people(titular, suplente)
         organ = Organ.objects.select_for_update().get(pk=organ_id)
-        access.require_designate(by, organ)
+        if check_access:
+            access.require_designate(by, organ)
         wanted = {Designation.Role.TITULAR: titular, Designation.Role.SUPLENTE: suplente}
         errors: dict[str, list[str]] = {}
         for role, user in wanted.items():
@@ -221,6 +237,8 @@ def designate_administrators(
             if old is not None:
                 old.ends_at, old.ended_by = now, by
                 old._history_user = by
+                if history_reason:
+                    old._change_reason = history_reason
                 old.save(update_fields=["ends_at", "ended_by"])
                 ended.append(old)
         for role, user in wanted.items():
@@ -231,6 +249,8 @@ def designate_administrators(
                 organ=organ, user=user, role=role, starts_at=now, designated_by=by, oficio_number=oficio_number
             )
             designation._history_user = by
+            if history_reason:
+                designation._change_reason = history_reason
             designation.save()
             created.append(designation)
         if not created:
@@ -260,7 +280,9 @@ def designate_administrators(
     return created
 
 
-def set_organ_head(*, organ_id: int, head: User | None, by: User) -> Organ:
+def set_organ_head(
+    *, organ_id: int, head: User | None, by: User, check_access: bool = True, history_reason: str = ""
+) -> Organ:
     """Record who heads an organ (its titular), or that nobody does.
 
     The titular files the organ's requests and designates its administrators (§7), so the
@@ -272,7 +294,8 @@ def set_organ_head(*, organ_id: int, head: User | None, by: User) -> Organ:
             # The person before the organ, as everywhere: their organ and status as they are now.
             (head,) = _locked_people(head)
         organ = Organ.objects.select_for_update(of=("self",)).select_related("head").get(pk=organ_id)
-        access.require_change_organ_head(by)
+        if check_access:
+            access.require_change_organ_head(by)
         if organ.head_id == (head.pk if head else None):
             return organ
         if head is not None:
@@ -294,6 +317,8 @@ def set_organ_head(*, organ_id: int, head: User | None, by: User) -> Organ:
         previous = organ.head
         organ.head = head
         organ._history_user = by
+        if history_reason:
+            organ._change_reason = history_reason
         organ.save(update_fields=["head"])
         nobody = _("nadie")
         notify(
@@ -308,7 +333,14 @@ def set_organ_head(*, organ_id: int, head: User | None, by: User) -> Organ:
 
 
 def update_staff_assignment(
-    *, user_id: int, by: User, organ: Organ | None, position_level: str, is_active: bool
+    *,
+    user_id: int,
+    by: User,
+    organ: Organ | None,
+    position_level: str,
+    is_active: bool,
+    check_access: bool = True,
+    history_reason: str = "",
 ) -> User:
     """Change a person's organ, position level or active status, and what hangs on them.
 
@@ -320,7 +352,8 @@ def update_staff_assignment(
     """
     with transaction.atomic():
         person = User.objects.select_for_update().get(pk=user_id)
-        access.require_change_staff_assignment(by)
+        if check_access:
+            access.require_change_staff_assignment(by)
         wanted = {"organ_id": organ.pk if organ else None, "position_level": position_level, "is_active": is_active}
         changed = [field for field, value in wanted.items() if getattr(person, field) != value]
         if not changed:
@@ -360,9 +393,13 @@ def update_staff_assignment(
         for designation in ended:
             designation.ends_at, designation.ended_by = now, by
             designation._history_user = by
+            if history_reason:
+                designation._change_reason = history_reason
             designation.save(update_fields=["ends_at", "ended_by"])
         if headed is not None and headed.pk != stays_in:
-            set_organ_head(organ_id=headed.pk, head=None, by=by)
+            set_organ_head(
+                organ_id=headed.pk, head=None, by=by, check_access=check_access, history_reason=history_reason
+            )
 
         for designation in ended:
             left = Organ.objects.select_related("head").get(pk=designation.organ_id)
