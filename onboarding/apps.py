@@ -8,7 +8,12 @@ class OnboardingConfig(AppConfig):
     verbose_name = _("Incorporación de cuentas existentes")
 
     def ready(self) -> None:
+        from core.panels import register_home_panel
         from notifications.kinds import register_kind
+
+        from . import regularisation_panels
+
+        register_home_panel(regularisation_panels.regularisation_panel)
 
         section = self.verbose_name
         register_kind("onboarding.import_confirmed", _("Inventario importado"), section=section)
