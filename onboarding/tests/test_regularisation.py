@@ -24,8 +24,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _noon_today():
-    """Noon in Mexico City today, so that +/- days never cross a date boundary by accident."""
-    return timezone.localtime().replace(hour=12, minute=0, second=0, microsecond=0)
+    """Noon in Mexico City tomorrow: a "today" for the test that is always after the cast was
+    created at real time, and at noon so that +/- days never cross a date boundary by accident."""
+    return (timezone.localtime() + timedelta(days=1)).replace(hour=12, minute=0, second=0, microsecond=0)
 
 
 def _steps(account) -> dict[str, regularisation.Step]:
