@@ -8,12 +8,13 @@ class OnboardingConfig(AppConfig):
     verbose_name = _("Incorporación de cuentas existentes")
 
     def ready(self) -> None:
-        from core.panels import register_home_panel
+        from core.panels import register_home_panel, register_nav_link
         from notifications.kinds import register_kind
 
-        from . import regularisation_panels
+        from . import panels, regularisation_panels
 
         register_home_panel(regularisation_panels.regularisation_panel)
+        register_nav_link(panels.onboarding_link)
 
         section = self.verbose_name
         register_kind("onboarding.import_confirmed", _("Inventario importado"), section=section)
