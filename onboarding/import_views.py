@@ -106,12 +106,16 @@ def _row_view(row: ImportRow, columns: list, key_columns: list) -> dict:
     """What the preview shows of one row: its action with the changed fields, its key cells,
     every cell and every problem."""
     action = row.get_action_display()
+    also: list[str] = []
     if row.action == ImportRow.Action.UPDATE and row.changes:
         action = _("%(action)s: %(fields)s") % {"action": action, "fields": ", ".join(row.changes)}
+    elif row.changes:
+        also = row.changes  # a new account that also registers its administrators
     data = row.data or {}
     return {
         "row": row,
         "action": action,
+        "also": also,
         "key_cells": [(c.header, data.get(c.key, "")) for c in key_columns],
         "cells": [(c.header, data.get(c.key, "")) for c in columns if data.get(c.key, "") not in ("", None)],
     }
