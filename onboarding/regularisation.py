@@ -691,7 +691,8 @@ def close_regularisation(today: date | None = None) -> int:
 def _close_organ(organ_id: int, deadline: date, today: date) -> int:
     with transaction.atomic():
         # Re-read under the lock: an extension granted meanwhile moves the deadline.
-        Organ.objects.select_for_update().filter(pk=organ_id).first()
+        # No ordering: the organs' default one joins a nullable table, which FOR UPDATE refuses.
+        list(Organ.objects.select_for_update().filter(pk=organ_id).order_by().values_list("pk", flat=True))
         current = effective_deadline(organ_id)
         if current is None or current >= today:
             return 0
