@@ -22,7 +22,7 @@ from datetime import date
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -837,6 +837,18 @@ class NationalFigures:
     by_entidad: list[Counts]
     by_organ: list[Counts]
     by_network: list[Counts]
+
+
+def national_totals() -> Counts:
+    """The national counts alone, in one aggregate query (the home panel)."""
+    reg = Q(account__status=REGULARIZING)
+    totals = annotated().aggregate(
+        in_regularisation=Count("pk", filter=reg),
+        complete=Count("pk", filter=reg & Q(is_complete=True)),
+        regularised=Count("pk", filter=Q(outcome=Regularisation.Outcome.REGULARISED)),
+        reclassified=Count("pk", filter=Q(outcome=Regularisation.Outcome.RECLASSIFIED)),
+    )
+    return Counts(**totals)
 
 
 def national_figures(*, entidad_id: int | None = None, network_id: int | None = None) -> NationalFigures:

@@ -19,8 +19,8 @@ def regularisation_panel(request: HttpRequest) -> Panel | None:
         return None
     today = timezone.localdate()
     if access.manages_regularisation(user):
-        figures = regularisation.national_figures()
-        if not figures.total.total:
+        counts = regularisation.national_totals()
+        if not counts.total:
             return None
         deadline = regularisation.national_deadline()
         return Panel(
@@ -28,7 +28,7 @@ def regularisation_panel(request: HttpRequest) -> Panel | None:
             order=5,
             context={
                 "national": True,
-                "counts": figures.total,
+                "counts": counts,
                 "deadline": deadline,
                 "days_left": (deadline - today).days if deadline else None,
             },

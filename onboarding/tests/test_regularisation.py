@@ -325,3 +325,18 @@ def test_a_national_date_moved_past_an_extension_wins(imported):
     )
     regularisation.set_deadline(deadline=today + timedelta(days=30), by=imported.cncs)
     assert regularisation.effective_deadline(imported.organ) == today + timedelta(days=30)
+
+
+def test_the_national_totals_agree_with_the_figures(imported):
+    complete(imported_account(imported.organ, imported.network), head=imported.titular, admin=imported.admin)
+    imported_account(imported.other_organ, imported.network)
+    reclassified = imported_account(imported.organ, imported.network)
+    accounts_services.change_account_status(
+        account_id=reclassified.pk, to_status="reclassified", by=None, comment="Prueba."
+    )
+    Regularisation.objects.filter(account=reclassified).update(outcome="reclassified", decided_at=timezone.now())
+    totals = regularisation.national_totals()
+    figures = regularisation.national_figures().total
+    assert (totals.in_regularisation, totals.complete, totals.regularised, totals.reclassified) == (3, 1, 0, 1)
+    assert (figures.in_regularisation, figures.complete, figures.regularised, figures.reclassified) == (3, 1, 0, 1)
+    assert sum(c.total for c in regularisation.national_figures().by_organ) == 4

@@ -257,3 +257,12 @@ def test_the_reclassified_account_is_listed_as_decided(client, people):
     client.force_login(people.titular)
     page = client.get(reverse("onboarding:regularisation_organ", args=[people.organ.pk])).content.decode()
     assert "Reclasificada como personal" in page and "El órgano no tiene cuentas en regularización." in page
+
+
+def test_the_national_page_queries_do_not_grow_with_its_accounts(client, people, django_assert_max_num_queries):
+    for organ in (people.organ, people.other_organ, people.consejero_office):
+        for _ in range(5):
+            imported_account(organ, people.network)
+    client.force_login(people.cncs)
+    with django_assert_max_num_queries(20):
+        assert client.get(reverse("onboarding:regularisation")).status_code == 200
