@@ -858,6 +858,10 @@ class _AccountPlanner(_Planner):
     def plan_people(self, row: PlannedRow, organ: Organ) -> None:
         errors = row.errors
         before = len(errors)
+        emails = [row.data.get(f"{role}_email", "").lower() for role in ("titular", "suplente")]
+        if emails[0] and emails[0] == emails[1]:
+            errors.append(_same_person_message())
+            return
         titular = self.person(row, organ, "titular")
         suplente = self.person(row, organ, "suplente")
         if titular is None or suplente is None:

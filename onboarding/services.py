@@ -32,10 +32,12 @@ from .models import Import, ImportRow
 # --- People ------------------------------------------------------------------------------------
 
 
-def _free_username(email: str) -> str:
+def _free_username(email: str, taken: set[str] | None = None) -> str:
+    """The address as user name (``-2``, ``-3``… when someone already has it). ``taken``: the
+    names known to be in use, when the caller looked them up in bulk."""
     base = email.lower()[:150]
     username, n = base, 1
-    while User.objects.filter(username=username).exists():
+    while username in taken if taken is not None else User.objects.filter(username=username).exists():
         n += 1
         suffix = f"-{n}"
         username = base[: 150 - len(suffix)] + suffix
@@ -50,11 +52,12 @@ def create_staff_member(
     organ: Organ,
     position_level: str,
     job_title: str = "",
+    taken_usernames: set[str] | None = None,
 ) -> User:
     """A person who is not yet in the system, with no usable password: they sign in once
     the system's sign-in (or a password reset) gives them access."""
     user = User(
-        username=_free_username(email),
+        username=_free_username(email, taken_usernames),
         email=email,
         first_name=first_name,
         last_name=last_name,
@@ -65,6 +68,8 @@ def create_staff_member(
     user.set_unusable_password()
     user.full_clean()
     user.save()
+    if taken_usernames is not None:
+        taken_usernames.add(user.username)
     return user
 
 
@@ -182,8 +187,14 @@ class _Writer:
     """Carries out a plan's rows in order, each in a savepoint: a row the services refuse now
     is rejected with their message and the rest go on."""
 
-    def __init__(self, run: Import, by: User):
+    def __init__(self, run: Import, by: User, plan: importing.Plan):
         self.run, self.by = run, by
+        # The user names the new people would take, looked up once.
+        wanted = sorted({p.email.lower()[:150] for row in plan.rows for p in row.people if p.user is None})
+        self.taken_usernames: set[str] = set()
+        for start in range(0, len(wanted), 900):
+            chunk = wanted[start : start + 900]
+            self.taken_usernames.update(User.objects.filter(username__in=chunk).values_list("username", flat=True))
 
     def reason(self, row: importing.PlannedRow) -> str:
         return _("Importación %(id)s, fila %(row)s (%(file)s)") % {
@@ -201,6 +212,7 @@ class _Writer:
                 organ=person.organ,
                 position_level=person.level,
                 job_title=person.job_title,
+                taken_usernames=self.taken_usernames,
             )
             return
         user = person.user
@@ -263,6 +275,8 @@ class _Writer:
                 continue
             row.assign(done)
             row.settle()
+            if row.action == ImportRow.Action.UNCHANGED:
+                continue
             new_people = [p for p in row.runs_people if p.user is None]
             try:
                 with transaction.atomic():
@@ -286,16 +300,18 @@ def confirm_import(*, import_id: int, by: User) -> Import:
         run = _claim(import_id, by, Import.Status.CONFIRMED)
         sources = {row.number: row for row in run.rows.all()}
         plan = importing.plan_rows(run.kind, [(number, row.data) for number, row in sorted(sources.items())])
-        _Writer(run, by).write(plan, sources)
+        _Writer(run, by, plan).write(plan, sources)
+        # Only the rows whose outcome differs from their preview are saved again (on a file
+        # of new accounts, each row's link to its account; on a repeated file, none).
+        changed = []
         for row in plan.rows:
             source = sources[row.number]
-            for name, value in _row_fields(row).items():
-                setattr(source, name, value)
-            if row.person is not None and row.person.user is not None and not row.errors:
-                source.person_id = row.person.user.pk
-        ImportRow.objects.bulk_update(
-            list(sources.values()), ["action", "changes", "errors", "account", "person"], batch_size=500
-        )
+            fields = _row_fields(row)
+            if any(getattr(source, name) != value for name, value in fields.items()):
+                for name, value in fields.items():
+                    setattr(source, name, value)
+                changed.append(source)
+        ImportRow.objects.bulk_update(changed, ["action", "changes", "errors", "account", "person"], batch_size=500)
         counts = plan.counts()
         run.created_count = counts[ImportRow.Action.CREATE]
         run.updated_count = counts[ImportRow.Action.UPDATE]

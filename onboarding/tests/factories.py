@@ -15,7 +15,7 @@ def headers(kind: str = Import.Kind.ACCOUNTS) -> list[str]:
     return [str(c.header) for c in columns_for(kind)]
 
 
-def account_row(organ, **cells) -> dict[str, str]:
+def account_row(organ, /, **cells) -> dict[str, str]:
     """A valid accounts row for ``organ`` (its code), cells overridden by key."""
     row = {
         "organ": organ.code,
@@ -38,7 +38,7 @@ def account_row(organ, **cells) -> dict[str, str]:
     return row
 
 
-def staff_row(organ, **cells) -> dict[str, str]:
+def staff_row(organ, /, **cells) -> dict[str, str]:
     row = {
         "first_name": "Rosa",
         "last_name": "Martínez",
