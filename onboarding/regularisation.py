@@ -750,9 +750,12 @@ def _close_organ(organ_id: int, deadline: date, today: date) -> int:
                     % {"organ": organ, "n": len(regularised)},
                     body="\n".join(
                         [
-                            _(
+                            ngettext(
+                                "Al vencer la fecha límite del %(date)s, esta cuenta de %(organ)s cumplió los "
+                                "requisitos y queda activa como cuenta institucional:",
                                 "Al vencer la fecha límite del %(date)s, estas cuentas de %(organ)s cumplieron los "
-                                "requisitos y quedan activas como cuentas institucionales:"
+                                "requisitos y quedan activas como cuentas institucionales:",
+                                len(regularised),
                             )
                             % {"date": long_date(current), "organ": organ},
                             *(f"– {row.account}" for row in regularised),
@@ -775,11 +778,16 @@ def _close_organ(organ_id: int, deadline: date, today: date) -> int:
                     % {"organ": organ, "n": len(reclassified)},
                     body="\n".join(
                         [
-                            _(
+                            ngettext(
+                                "Al vencer la fecha límite del %(date)s, esta cuenta de %(organ)s no completó la "
+                                "regularización: ya no es una cuenta institucional del INE, se considera cuenta "
+                                "personal de quienes la operan y sale del registro público. Solo puede volver "
+                                "mediante una nueva solicitud de apertura.",
                                 "Al vencer la fecha límite del %(date)s, estas cuentas de %(organ)s no completaron la "
                                 "regularización: ya no son cuentas institucionales del INE, se consideran cuentas "
                                 "personales de quienes las operan y salen del registro público. Solo pueden volver "
-                                "mediante una nueva solicitud de apertura."
+                                "mediante una nueva solicitud de apertura.",
+                                len(reclassified),
                             )
                             % {"date": long_date(current), "organ": organ},
                             *(
