@@ -109,6 +109,10 @@ MAIN_PAGES = [
     ("titular.jalisco", "evaluaciones", "/evaluaciones/", 200),
     ("titular.jalisco", "evaluacion-emitida", "/evaluaciones/{corrected}/", 200),
     ("admin.jalisco", "capacitacion", "/evaluaciones/capacitacion/", 200),
+    ("cncs", "importaciones", "/incorporacion/importaciones/", 200),
+    ("cncs", "importacion-nueva", "/incorporacion/importaciones/nueva/", 200),
+    ("cncs", "importacion-resultado", "/incorporacion/importaciones/{demo_import}/", 200),
+    ("cncs", "importacion-rechazadas", "/incorporacion/importaciones/{demo_import}/?accion=rejected", 200),
 ]
 PAGES = HOME_PAGES + MAIN_PAGES
 CASES = [(who, name, width) for who, name, _path, _status in PAGES for width in WIDTHS]
@@ -258,6 +262,7 @@ def _load_demo_data() -> dict[str, int]:
     from consultations.models import Consultation
     from evaluations.models import CriteriaVersion, Evaluation, TrainingMeeting
     from incidents.models import Incident
+    from onboarding.models import Import
 
     call_command("load_catalogue", verbosity=0)
     with override_settings(DEBUG=True):
@@ -274,6 +279,7 @@ def _load_demo_data() -> dict[str, int]:
         "corrected": Evaluation.objects.filter(revision=2).first().pk,
         "held_meeting": TrainingMeeting.objects.get(status="held").pk,
         "draft": CriteriaVersion.objects.get(status="draft").pk,
+        "demo_import": Import.objects.get(status="confirmed").pk,
     }
 
 
