@@ -390,11 +390,17 @@ def test_an_unknown_template_is_404(client, people):
 # --- Navigation ----------------------------------------------------------------------------------
 
 
-def test_the_nav_link_shows_for_cncs_and_not_for_an_organ(client, people):
+def test_the_nav_link_leads_cncs_to_the_imports_the_watchers_to_the_progress_and_not_an_organ(client, people):
     client.force_login(people.cncs)
-    assert 'href="/incorporacion/importaciones/"' in client.get("/").content.decode()
-    client.force_login(people.titular)
-    assert "/incorporacion/importaciones/" not in client.get("/").content.decode()
+    assert 'href="/incorporacion/importaciones/">Incorporación<' in client.get("/").content.decode()
+    for watcher in (people.president, people.unicom):
+        client.force_login(watcher)
+        body = client.get("/").content.decode()
+        assert 'href="/incorporacion/regularizacion/">Incorporación<' in body
+        assert "/incorporacion/importaciones/" not in body
+    for person in (people.titular, people.admin, people.outsider):
+        client.force_login(person)
+        assert ">Incorporación<" not in client.get("/").content.decode()
 
 
 # --- Admin -------------------------------------------------------------------------------------
