@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from core.sessions import SignOutView
 from incidents import public_urls
 
 admin.site.site_header = _("Redes sociales institucionales del INE")
@@ -16,7 +17,7 @@ handler500 = "core.views.server_error"
 
 urlpatterns = [
     path("entrar/", auth_views.LoginView.as_view(), name="login"),
-    path("salir/", auth_views.LogoutView.as_view(), name="logout"),
+    path("salir/", SignOutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("solicitudes/", include("approvals.urls")),
     path("consultas/", include("consultations.urls")),

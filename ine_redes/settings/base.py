@@ -71,6 +71,11 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Ends a session after SESSION_IDLE_TIMEOUT_MINUTES idle or SESSION_ABSOLUTE_HOURS in all;
+    # before ExpiredSessionFormMiddleware, which then keeps a form posted too late (core/sessions.py).
+    "core.sessions.SessionLifetimeMiddleware",
+    # Whatever a signed-in person receives is Cache-Control: private, no-store.
+    "core.sessions.NoStoreForSignedInMiddleware",
     # With DEBUG on (make run): the Spanish error pages instead of Django's technical ones.
     "core.errors.DebugErrorPagesMiddleware",
     # After auth and messages: keeps a form posted after the session ended (core/middleware.py).
@@ -153,6 +158,14 @@ AXES_VERBOSE = False
 AXES_CLIENT_IP_CALLABLE = "core.signin.client_ip_address"
 AXES_USERNAME_CALLABLE = "core.signin.username_for_lockout"
 AXES_IPWARE_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# Sessions (core/sessions.py): signed out after this many minutes without a request, and
+# this many hours after signing in whatever happens; the cookie lasts no longer either.
+SESSION_IDLE_TIMEOUT_MINUTES = env.int("SESSION_IDLE_TIMEOUT_MINUTES", default=30)
+SESSION_ABSOLUTE_HOURS = env.int("SESSION_ABSOLUTE_HOURS", default=12)
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_HOURS * 3600
+# People who have not signed in for this many days are deactivated (core.tasks).
+USER_INACTIVITY_DAYS = env.int("USER_INACTIVITY_DAYS", default=90)
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "core:home"
@@ -266,6 +279,12 @@ CELERY_BEAT_SCHEDULE = {
     },
     # One e-mail a day per person with the notifications they take as a digest; claimed
     # per person and day, so a repeated run sends nothing twice.
+    # People with no sign-in for USER_INACTIVITY_DAYS are deactivated and told how to return;
+    # each is claimed with a conditional UPDATE, so a repeated run changes nothing.
+    "deactivate-inactive-users": {
+        "task": "core.tasks.deactivate_inactive_users",
+        "schedule": crontab(hour=3, minute=45),
+    },
     "clean-kept-uploads": {
         "task": "core.tasks.clean_kept_uploads",
         "schedule": crontab(hour=3, minute=30),
