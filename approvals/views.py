@@ -11,7 +11,6 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
 from accounts import access as accounts_access
@@ -400,17 +399,15 @@ def request_detail(request, pk: int):
 
 
 @login_required
-@xframe_options_sameorigin  # the dashboard shows the oficio beside the decision
 def oficio(request, pk: int):
-    """The signed oficio, only for people who may see the request; never a public URL."""
+    """The signed oficio, only for people who may see the request; never a public URL. A
+    download, never shown inside a page of ours (core.files)."""
     req = access.get_request_for(request.user, pk)
-    return private_file_response(req.oficio, filename=f"oficio-{req.folio}.pdf", as_attachment=False)
+    return private_file_response(req.oficio, filename=f"oficio-{req.folio}.pdf")
 
 
 @login_required
 def identity_material(request, pk: int):
     req = access.get_request_for(request.user, pk)
     extension = "." + req.identity_material.name.rsplit(".", 1)[-1] if req.identity_material else ""
-    return private_file_response(
-        req.identity_material, filename=f"identidad-grafica-{req.folio}{extension}", as_attachment=True
-    )
+    return private_file_response(req.identity_material, filename=f"identidad-grafica-{req.folio}{extension}")

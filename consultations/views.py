@@ -206,6 +206,4 @@ def attachment_download(request, pk: int, attachment_pk: int):
     """Attachments live outside any public URL; only who sees the consultation reads them."""
     consultation = access.get_consultation_for(request.user, pk)
     attachment = get_object_or_404(consultation.attachments, pk=attachment_pk)
-    return private_file_response(
-        attachment.file, filename=attachment.original_name, as_attachment=True, content_type=attachment.content_type
-    )
+    return private_file_response(attachment.file, filename=attachment.original_name)

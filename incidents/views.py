@@ -306,6 +306,4 @@ def attachment_download(request, pk: int, attachment_pk: int):
     """Screenshots live outside any public URL; only who sees the incident reads them."""
     incident = access.get_incident_for(request.user, pk)
     attachment = get_object_or_404(incident.attachments, pk=attachment_pk)
-    return private_file_response(
-        attachment.file, filename=attachment.original_name, as_attachment=True, content_type=attachment.content_type
-    )
+    return private_file_response(attachment.file, filename=attachment.original_name)

@@ -143,7 +143,8 @@ def test_the_dashboard_panel_puts_the_decision_before_the_oficio(client, cast):
     req = factories.opening(cast)
     client.force_login(cast.cncs)
     html = client.get(reverse("approvals:dashboard") + f"?ver={req.pk}").content.decode()
-    assert html.index('name="decision" value="reject"') < html.index('<iframe class="oficio"')
+    # The oficio is a download (core.files: never shown inside a page of ours), linked after the decision.
+    assert html.index('name="decision" value="reject"') < html.index("Descargar el oficio firmado (PDF)")
     assert "Le toca a Comunicación Social:</strong> aprobarla, devolverla o rechazarla." in html
 
 
