@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
@@ -114,3 +115,85 @@ def test_cncs_uploads_the_demo_inventory_reads_its_errors_confirms_and_downloads
     assert len(xlsx_rows) - 1 == len(rejected)
     assert [r[errors_column] for r in xlsx_rows[1:]] == [" | ".join(row.errors) for row in rejected]
     assert "Errores" in csv_rows[0] and len(csv_rows) - 1 == len(rejected)
+
+
+def test_the_organs_complete_regularisation_in_the_browser_and_the_deadline_settles_each_account(live_server):
+    """After the demo's inventory: Jalisco's titular accepts the criteria for every account,
+    its administrator confirms the TikTok account's use and records its password change, and
+    CNCS watches the national progress; at the deadline Jalisco's accounts become active and
+    the Ciudad de México's incomplete ones are reclassified, which the public lookup says."""
+    from playwright.sync_api import sync_playwright
+
+    from accounts.models import Account, Organ
+    from onboarding import regularisation
+
+    _load_demo()
+    jalisco = Organ.objects.get(code="jle-14").pk
+    organ_url = f"{live_server.url}/incorporacion/regularizacion/organos/{jalisco}/"
+    seen: dict[str, str] = {}
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+
+        context = browser.new_context(locale="es-MX", viewport={"width": 390, "height": 900})
+        _sign_in(context, live_server.url, "titular.jalisco")
+        page = context.new_page()
+        page.goto(organ_url)
+        seen["before"] = page.inner_text("main")
+        with page.expect_navigation():
+            page.click("button:has-text('Aceptar los criterios para todas las cuentas')")
+        seen["accepted"] = page.inner_text("main")
+        _fits(page)
+        context.close()
+
+        context = browser.new_context(locale="es-MX", viewport={"width": 390, "height": 900})
+        _sign_in(context, live_server.url, "admin.jalisco")
+        page = context.new_page()
+        page.goto(organ_url)
+        with page.expect_navigation():
+            page.click("button:has-text('Confirmar el uso institucional')")
+        page.click("a:has-text('Registrar cambio de contraseña')")
+        page.check("#id_meets_policy")
+        with page.expect_navigation():
+            page.click("main form button[type=submit]")
+        page.goto(organ_url)
+        seen["complete"] = page.inner_text("main")
+        _fits(page)
+        page.screenshot(path="/tmp/importviews-walkthrough-regularisation-390.png", full_page=True)
+        context.close()
+
+        context = browser.new_context(locale="es-MX", viewport={"width": 1366, "height": 900})
+        _sign_in(context, live_server.url, "cncs")
+        page = context.new_page()
+        page.goto(f"{live_server.url}/incorporacion/regularizacion/")
+        seen["national"] = page.inner_text("main")
+        _fits(page)
+        context.close()
+        browser.close()
+
+    assert "2 cuentas en regularización" in seen["before"] and "(1 completa)" in seen["before"]
+    assert "Criterios aceptados para 1 cuenta" in seen["accepted"]
+    assert "(2 completas)" in seen["complete"]
+    assert "Junta Local Ejecutiva en Jalisco" in seen["national"]
+    assert not english_words(seen["national"]), english_words(seen["national"])
+
+    # The deadline passes: the beat task settles every account in regularisation.
+    deadline = regularisation.national_deadline()
+    regularisation.close_regularisation(today=deadline + timedelta(days=1))
+    statuses = {
+        f"{a.organ.code}/{a.network.code}": a.status
+        for a in Account.objects.filter(regularisation__isnull=False).select_related("organ", "network")
+    }
+    assert statuses == {
+        "jle-14/threads": Account.Status.ACTIVE,
+        "jle-14/tiktok": Account.Status.ACTIVE,
+        "jle-09/youtube": Account.Status.RECLASSIFIED,
+        "jle-09/threads": Account.Status.RECLASSIFIED,
+    }
+
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        page = browser.new_page(locale="es-MX", viewport={"width": 390, "height": 900})
+        page.goto(f"{live_server.url}/verificar/?q=https://www.threads.net/@ine.cdmx")
+        public = page.inner_text("main")
+        browser.close()
+    assert "No es una cuenta institucional del INE" in public
