@@ -48,8 +48,13 @@ class AccountFilter(OrganScopedFilter):
 
 
 class LogEntryForm(UserInputMixin, forms.Form):
+    # Corrections are made from the entry they correct; a password rotation only by recording
+    # it (accounts.services.record_password_rotation), with its attestation.
     kind = forms.ChoiceField(
-        label=_("Tipo"), choices=[c for c in LogEntry.Kind.choices if c[0] != LogEntry.Kind.CORRECTION]
+        label=_("Tipo"),
+        choices=[
+            c for c in LogEntry.Kind.choices if c[0] not in (LogEntry.Kind.CORRECTION, LogEntry.Kind.PASSWORD_ROTATED)
+        ],
     )
     occurred_at = forms.DateTimeField(label=_("Fecha y hora del hecho"), widget=DateTimeInput(), required=False)
     text = forms.CharField(label=_("Descripción"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)

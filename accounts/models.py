@@ -630,6 +630,16 @@ class Designation(models.Model):
                 code="other_organ",
                 params={"person": user, "organ": organ},
             )
+        if organ.head_id is not None and organ.head_id == user.pk:
+            # §5.1 names the head and the two administrators apart: the head designates them.
+            raise ValidationError(
+                gettext(
+                    "%(person)s es titular de %(organ)s: quien encabeza el órgano designa a sus administradores "
+                    "y no puede ser uno de ellos (§5.1)."
+                ),
+                code="organ_head",
+                params={"person": user, "organ": organ},
+            )
         if user.position_level not in cls.ALLOWED_LEVELS[role]:
             allowed = ", ".join(str(PositionLevel(level).label) for level in sorted(cls.ALLOWED_LEVELS[role]))
             raise ValidationError(

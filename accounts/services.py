@@ -314,6 +314,24 @@ def set_organ_head(
                 raise ValidationError(
                     {"head": _("%(person)s ya es titular de %(other)s.") % {"person": head, "other": other}}
                 )
+            # §5.1 names the head and the two administrators apart (Designation.check_eligible
+            # refuses designating the head; this is the same rule from the other side).
+            designation = (
+                Designation.objects.select_for_update().filter(organ=organ, user=head, ends_at__isnull=True).first()
+            )
+            if designation is not None:
+                raise ValidationError(
+                    {
+                        "head": ValidationError(
+                            _(
+                                "%(person)s es %(role)s de %(organ)s: quien encabeza el órgano no puede ser uno de "
+                                "sus administradores (§5.1). Designe primero a otra persona en su lugar."
+                            )
+                            % {"person": head, "role": designation.get_role_display().lower(), "organ": organ},
+                            code="organ_head",
+                        )
+                    }
+                )
         previous = organ.head
         organ.head = head
         organ._history_user = by
@@ -445,6 +463,10 @@ def _refuse_before_account_existed(account: Account, moment: datetime, field: st
         raise ValidationError({field: message % {"since": local_datetime(since)}})
 
 
+# Passed only by record_password_rotation: the one writer of "password rotated" entries.
+_ROTATION = object()
+
+
 @transaction.atomic
 def add_log_entry(
     *,
@@ -456,9 +478,13 @@ def add_log_entry(
     occurred_at: datetime | None = None,
     corrects_id: int | None = None,
     check_access: bool = True,
+    _rotation: object = None,
 ) -> LogEntry:
     """Append to the bitácora (§8.iii). Other apps pass ``check_access=False`` for entries
-    the system writes on a person's behalf after their own access checks."""
+    the system writes on a person's behalf after their own access checks.
+
+    A "password rotated" entry is written only by ``record_password_rotation``, behind its
+    attestation (it passes ``_rotation=_ROTATION``); nobody may choose that kind by hand."""
     # Locked, so that a closure either waits for this entry or is seen by it.
     account = Account.objects.select_for_update(of=("self",)).select_related("organ").get(pk=account_id)
     if not account.is_live:
@@ -473,6 +499,18 @@ def add_log_entry(
         if corrects is None:
             raise ValidationError({"corrects": _("La entrada que intenta corregir no pertenece a esta cuenta.")})
         kind = LogEntry.Kind.CORRECTION
+    if kind == LogEntry.Kind.PASSWORD_ROTATED and _rotation is not _ROTATION:
+        raise ValidationError(
+            {
+                "kind": ValidationError(
+                    _(
+                        "Un cambio de contraseña no se escribe a mano en la bitácora: regístrelo en «Registrar "
+                        "cambio de contraseña», donde se declara que cumple la política."
+                    ),
+                    code="password_rotation_by_hand",
+                )
+            }
+        )
     entry = LogEntry(
         account=account,
         author=by,
@@ -591,5 +629,6 @@ def record_password_rotation(
             kind=LogEntry.Kind.PASSWORD_ROTATED,
             text=_("Se cambió la contraseña; quien la cambió declara que cumple la política institucional."),
             occurred_at=rotated_at,
+            _rotation=_ROTATION,
         )
     return rotation

@@ -67,8 +67,8 @@ def account_detail(request, account_id: int = Path(..., ge=1, le=MAX_ID)):
     summary="Agregar una entrada a la bitácora",
     description=(
         "Solo los administradores designados del órgano, en una cuenta que existe en la red. `kind`: publication, "
-        "reply, info_request, content_change, password_rotated, incident, holiday_monitoring u other. Para corregir "
-        "una entrada, `corrects` con su id."
+        "reply, info_request, content_change, incident, holiday_monitoring u other (un cambio de contraseña se "
+        "registra desde la página de la cuenta, con su declaración). Para corregir una entrada, `corrects` con su id."
     ),
 )
 def log_entry_add(request, payload: LogEntryIn, account_id: int = Path(..., ge=1, le=MAX_ID)):
