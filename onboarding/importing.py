@@ -827,8 +827,15 @@ class _AccountPlanner(_Planner):
             if missing:
                 errors.extend(missing)
                 return None
-            for name, value in (("first_name", first), ("last_name", last)):
-                errors.extend(_field_errors(User, name, value, self.header(f"{role}_{name}")))
+            name_errors = [
+                message
+                for name, value in (("first_name", first), ("last_name", last))
+                for message in _field_errors(User, name, value, self.header(f"{role}_{name}"))
+            ]
+            if name_errors:
+                # Not remembered: a later row naming the person gets the same errors.
+                errors.extend(name_errors)
+                return None
         person = PersonOp(
             email=email,
             first_name=first if user is None else user.first_name,

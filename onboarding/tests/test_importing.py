@@ -542,3 +542,9 @@ def test_level_words(db):
 def test_fold():
     assert importing.fold("  Junta Local  Ejecutiva en QUERÉTARO ") == "junta local ejecutiva en queretaro"
     assert UserFactory  # the factories module stays importable
+
+
+def test_a_new_person_with_a_name_too_long_is_refused_on_every_row_naming_them(cast, networks, jalisco):
+    rows = [account_row(jalisco, handle=f"Cuenta{i}", titular_last_name="L" * 151) for i in range(2)]
+    errors = errors_of(preview(cast, rows))
+    assert all(any(e.startswith("Apellidos del titular: ") for e in errors[n]) for n in (2, 3))
