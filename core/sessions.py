@@ -120,6 +120,10 @@ class SessionLifetimeMiddleware:
 
         logger.info("Session of user %s ended (%s)", user.pk, reason)
         logout(request)
+        if request.method in ("GET", "HEAD") and request.path == resolve_url(settings.LOGIN_URL):
+            # Already where they would be sent: the sign-in page itself, with the reason.
+            messages.warning(request, end_message(reason))
+            return self.get_response(request)
         if request.method in ("GET", "HEAD") and not _is_api(request):
             messages.warning(request, end_message(reason))
             return redirect_to_login(request.get_full_path())

@@ -75,6 +75,18 @@ def test_after_30_idle_minutes_the_person_is_signed_out_and_sent_to_sign_in(clie
     ]
 
 
+def test_opening_the_sign_in_page_after_the_timeout_shows_it_with_the_reason(client, cast):
+    client.force_login(cast.admin)
+    client.get(HOME)
+    with later(minutes=31):
+        response = client.get(LOGIN)
+    assert response.status_code == 200
+    assert not signed_in(client)
+    assert messages_of(response) == [
+        "Su sesión terminó por inactividad: pasaron más de 30 minutos sin usar el sistema. Entre de nuevo."
+    ]
+
+
 def test_activity_keeps_pushing_the_idle_limit(client, cast):
     client.force_login(cast.admin)
     client.get(HOME)
