@@ -1,8 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+from core.password_reset import PasswordResetForm, SetPasswordForm
 from core.sessions import SignOutView
 from incidents import public_urls
 
@@ -18,6 +19,26 @@ handler500 = "core.views.server_error"
 urlpatterns = [
     path("entrar/", auth_views.LoginView.as_view(), name="login"),
     path("salir/", SignOutView.as_view(), name="logout"),
+    # «¿Olvidó su contraseña?»: also how people imported from an inventory set their first one.
+    path(
+        "entrar/recuperar/",
+        auth_views.PasswordResetView.as_view(
+            form_class=PasswordResetForm,
+            email_template_name="registration/password_reset_email.txt",
+            subject_template_name="registration/password_reset_subject.txt",
+            success_url=reverse_lazy("password_reset_done"),
+        ),
+        name="password_reset",
+    ),
+    path("entrar/recuperar/enviado/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path(
+        "entrar/recuperar/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            form_class=SetPasswordForm, success_url=reverse_lazy("password_reset_complete")
+        ),
+        name="password_reset_confirm",
+    ),
+    path("entrar/recuperar/listo/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("admin/", admin.site.urls),
     path("solicitudes/", include("approvals.urls")),
     path("consultas/", include("consultations.urls")),

@@ -54,6 +54,7 @@ HOME_PAGES = [
 ]
 MAIN_PAGES = [
     (None, "entrar", "/entrar/", 200),
+    (None, "recuperar-contrasena", "/entrar/recuperar/", 200),
     (None, "verificar", "/verificar/", 200),
     (None, "verificar-resultado", "/verificar/?q=INEJalisco", 200),
     (None, "verificar-comprometida", "/verificar/?q=https://www.instagram.com/ine.cdmx/", 200),
