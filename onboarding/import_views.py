@@ -128,14 +128,15 @@ def import_detail(request, pk: int):
     run = _get_import(request.user, pk)
     columns = importing.columns_for(run.kind)
     key_columns = [c for c in columns if c.key in KEY_COLUMNS[run.kind]]
-    rows = run.rows.select_related("account", "person").order_by("number")
+    rows = run.rows.order_by("number")
     filters = RowFilter(request.GET or None, queryset=rows)
     page = Paginator(filters.qs, ROWS_PAGE_SIZE).get_page(request.GET.get("pagina"))
     query = request.GET.copy()
     query.pop("pagina", None)
     by_action = dict(run.rows.values_list("action").annotate(n=Count("pk")).order_by())
-    chosen = filters.form.cleaned_data.get("accion") if filters.is_bound and filters.is_valid() else ""
-    tabs = [("", _("Todas"), run.rows_total, not chosen)] + [
+    valid = not filters.is_bound or filters.is_valid()
+    chosen = filters.form.cleaned_data.get("accion") if filters.is_bound and valid else ""
+    tabs = [("", _("Todas"), run.rows_total, valid and not chosen)] + [
         (action, label, by_action.get(action, 0), chosen == action) for action, label in ImportRow.Action.choices
     ]
     return render(

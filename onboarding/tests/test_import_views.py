@@ -263,6 +263,15 @@ def test_the_rows_filter_by_action_and_an_invalid_value_lists_nothing(client, pe
     assert len(response.context["rows"]) == expected
 
 
+def test_an_invalid_filter_marks_no_tab_as_current(client, people):
+    client.force_login(people.cncs)
+    url = reverse("onboarding:import_detail", args=[people.run.pk])
+    assert [current for *_rest, current in client.get(url).context["tabs"]] == [True, False, False, False, False]
+    assert not any(current for *_rest, current in client.get(url + "?accion=nada").context["tabs"])
+    tabs = client.get(url + "?accion=rejected").context["tabs"]
+    assert [(value, n) for value, _label, n, current in tabs if current] == [("rejected", 1)]
+
+
 def test_the_rows_come_a_hundred_a_page_in_a_bounded_number_of_queries(client, cast, django_assert_max_num_queries):
     catalogue_network("x")
     run = preview(cast, [bad_row(cast, f"INEMal{n}") for n in range(250)])
