@@ -97,6 +97,16 @@ def _is_api(request) -> bool:
     return request.path.startswith("/api/")
 
 
+def start_clock(sender, request, user, **kwargs) -> None:
+    """On user_logged_in: both clocks start at sign-in, in the session ``login()`` saves, so
+    the first page after it writes nothing more."""
+    session = getattr(request, "session", None)
+    if session is not None:
+        now = time.time()
+        session[STARTED_KEY] = now
+        session[LAST_SEEN_KEY] = now
+
+
 class SessionLifetimeMiddleware:
     """After AuthenticationMiddleware and MessageMiddleware, before
     ExpiredSessionFormMiddleware (which must see the person already signed out)."""
