@@ -189,7 +189,8 @@ def test_opening_a_request_shows_it_beside_the_list_with_the_oficio_and_the_deci
     page = cncs_client.get(DASHBOARD, {"ver": req.pk}).content.decode()
 
     assert rows(page) == [req.folio]
-    assert f'src="{reverse("approvals:oficio", args=[req.pk])}"' in page
+    # A link to download it: a PDF is never shown inside a page of ours (core.files).
+    assert f'<a href="{reverse("approvals:oficio", args=[req.pk])}">Descargar el oficio firmado (PDF)</a>' in page
     decide = reverse("approvals:decide", args=[req.pk])
     assert page.count(f'action="{decide}"') == 3
     for value in ("approve", "return", "reject"):
