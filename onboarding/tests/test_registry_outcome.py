@@ -104,3 +104,14 @@ def test_the_handle_is_taken_while_in_regularisation_and_free_once_reclassified(
     request = approval_services.approve_request(request_id=request.pk, by=previous.cncs)
     assert request.account.handle == HANDLE and request.account.status == Account.Status.APPROVED
     assert request.account.pk != previous.imported.pk
+
+
+def test_the_account_page_tells_its_organ_what_the_public_lookup_answers(client, previous):
+    client.force_login(previous.cncs)
+    url = reverse("accounts:detail", args=[previous.imported.pk])
+    page = client.get(url).content.decode()
+    assert "la verificación pública la muestra como pendiente de verificación" in page
+    assert "muestra esta cuenta como del INE" not in page
+    _reclassify(previous)
+    page = client.get(url).content.decode()
+    assert "ya no es una cuenta institucional del INE" in page
