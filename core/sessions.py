@@ -174,7 +174,7 @@ class SignOutView(LogoutView):
     """POST signs out (Django's LogoutView). A GET, from a bookmark or a typed address,
     asks first when someone is signed in, and otherwise goes to the sign-in page."""
 
-    http_method_names = ["get", "post", "options"]
+    http_method_names = ["get", "head", "post", "options"]
     template_name = "registration/logout_confirm.html"
 
     def get(self, request, *args, **kwargs):

@@ -261,6 +261,12 @@ def test_an_anonymous_get_of_salir_goes_to_sign_in(client, db):
     assert response.url == reverse("login")
 
 
+def test_an_anonymous_head_of_salir_goes_to_sign_in_too(client, db):
+    response = client.head("/salir/")
+    assert response.status_code == 302
+    assert response.url == reverse("login")
+
+
 def test_a_signed_in_get_of_salir_asks_first_and_does_not_sign_out(client, cast):
     client.force_login(cast.admin)
     response = client.get("/salir/")
