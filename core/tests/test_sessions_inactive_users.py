@@ -3,6 +3,7 @@ return; superusers never, and the demo users not while DEBUG is on (``make run``
 
 from __future__ import annotations
 
+import io
 import logging
 from datetime import timedelta
 
@@ -137,20 +138,28 @@ def test_with_debug_off_a_demo_password_protects_nobody(db, settings):
     assert not active(demo)
 
 
-def test_the_demo_data_set_is_untouched(db, settings):
-    """``make run``'s demo set (accounts.demo.load_demo): freshly created, never signed in,
-    and later signed in with the demo password while DEBUG is on."""
-    from django.core.management import call_command
+def test_people_without_a_password_stay_while_debug_is_on_only(db, settings):
+    imported = UserFactory(username="importada", last_login=None, date_joined=days_ago(365))
+    imported.set_unusable_password()
+    imported.save()
+    settings.DEBUG = True
+    assert deactivate_inactive_users() == 0
+    settings.DEBUG = False
+    assert deactivate_inactive_users() == 1
+    assert not active(imported)
 
-    from accounts.demo import load_demo
+
+def test_the_demo_data_set_is_untouched(db, settings):
+    """``make run``'s demo set (``manage.py load_demo``: every app's demo), left a year on a
+    laptop, never signed in."""
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
 
     settings.DEBUG = True
     call_command("load_catalogue", verbosity=0)
-    load_demo()
-    from django.contrib.auth import get_user_model
-
+    call_command("load_demo", stdout=io.StringIO())
     User = get_user_model()
-    # Even a demo database left a year on a laptop.
+    assert User.objects.count() > 10
     User.objects.update(date_joined=days_ago(365), last_login=None)
     assert deactivate_inactive_users() == 0
     assert not User.objects.filter(is_active=False).exists()
