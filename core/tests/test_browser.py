@@ -114,6 +114,14 @@ MAIN_PAGES = [
     ("cncs", "importacion-nueva", "/incorporacion/importaciones/nueva/", 200),
     ("cncs", "importacion-resultado", "/incorporacion/importaciones/{demo_import}/", 200),
     ("cncs", "importacion-rechazadas", "/incorporacion/importaciones/{demo_import}/?accion=rejected", 200),
+    ("cncs", "regularizacion", "/incorporacion/regularizacion/", 200),
+    ("cncs", "regularizacion-fecha-limite", "/incorporacion/regularizacion/fecha-limite/", 200),
+    ("cncs", "regularizacion-organo", "/incorporacion/regularizacion/organos/{organ}/", 200),
+    ("cncs", "regularizacion-prorroga", "/incorporacion/regularizacion/organos/{organ}/prorroga/", 200),
+    ("comite.presidente", "regularizacion", "/incorporacion/regularizacion/", 200),
+    ("titular.jalisco", "regularizacion-organo", "/incorporacion/regularizacion/organos/{organ}/", 200),
+    ("admin.jalisco", "regularizacion-organo", "/incorporacion/regularizacion/organos/{organ}/", 200),
+    ("admin.jalisco", "cuenta-en-regularizacion", "/cuentas/{regularizing}/", 200),
 ]
 PAGES = HOME_PAGES + MAIN_PAGES
 CASES = [(who, name, width) for who, name, _path, _status in PAGES for width in WIDTHS]
@@ -281,6 +289,7 @@ def _load_demo_data() -> dict[str, int]:
         "held_meeting": TrainingMeeting.objects.get(status="held").pk,
         "draft": CriteriaVersion.objects.get(status="draft").pk,
         "demo_import": Import.objects.get(status="confirmed").pk,
+        "regularizing": Account.objects.filter(status="regularizing", organ__code="jle-14").order_by("pk").first().pk,
     }
 
 
