@@ -254,7 +254,8 @@ def test_the_whole_opening_can_be_walked_through_the_pages(client, cast):
     assert "Nueva solicitud" in inbox
     dashboard = reverse("approvals:dashboard") + f"?ver={req.pk}"
     page = client.get(dashboard).content.decode()
-    assert req.folio in page and 'class="oficio"' in page
+    # The oficio is a download link, never a frame (core.files).
+    assert req.folio in page and f'href="{reverse("approvals:oficio", args=[req.pk])}"' in page
     response = client.post(
         reverse("approvals:decide", args=[req.pk]), {"decision": "approve", "comment": "Procede.", "next": dashboard}
     )

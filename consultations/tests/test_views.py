@@ -196,8 +196,9 @@ def test_the_timeline_lists_every_event(client, people):
 
 
 def test_an_answer_after_the_deadline_is_refused_with_a_message(client, people):
-    client.force_login(people.cncs)
     with time_machine.travel(people.open.due_at + timedelta(minutes=1), tick=False):
+        # Signed in then: a session idle for two days would have ended (core.sessions).
+        client.force_login(people.cncs)
         response = client.post(reverse("consultations:answer", args=[people.open.pk]), POST_DATA["answer"], follow=True)
     assert "ya no admite respuesta" in response.content.decode()
     people.open.refresh_from_db()
