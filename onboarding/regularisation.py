@@ -55,11 +55,11 @@ def long_date(day: date) -> str:
 
 
 def open_for(account: Account, *, source_row: ImportRow | None = None) -> Regularisation:
-    """Start the regularisation of an account just imported as ``en regularización``."""
-    regularisation, _created = Regularisation.objects.get_or_create(
-        account=account, defaults={"source_row": source_row}
-    )
-    return regularisation
+    """Start the regularisation of an account just imported as ``en regularización``.
+
+    Called once, right after the account is created in the same transaction, so a plain
+    INSERT: the one-to-one's unique index refuses a second record should anything try."""
+    return Regularisation.objects.create(account=account, source_row=source_row)
 
 
 # --- Completeness: one SQL expression ---------------------------------------------------------
