@@ -141,6 +141,7 @@ def test_the_page_shows_every_kind_grouped_with_the_role_defaults(client, cast):
         "Incidentes",
         "Registro público de cuentas",
         "Evaluaciones y capacitación",
+        "Incorporación de cuentas existentes",
     }
     body = response.content.decode()
     assert "Consulta vencida sin respuesta" in body
