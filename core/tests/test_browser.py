@@ -114,6 +114,7 @@ MAIN_PAGES = [
     ("cncs", "importacion-nueva", "/incorporacion/importaciones/nueva/", 200),
     ("cncs", "importacion-resultado", "/incorporacion/importaciones/{demo_import}/", 200),
     ("cncs", "importacion-rechazadas", "/incorporacion/importaciones/{demo_import}/?accion=rejected", 200),
+    ("cncs", "salir", "/salir/", 200),
     ("cncs", "regularizacion", "/incorporacion/regularizacion/", 200),
     ("cncs", "regularizacion-fecha-limite", "/incorporacion/regularizacion/fecha-limite/", 200),
     ("cncs", "regularizacion-organo", "/incorporacion/regularizacion/organos/{organ}/", 200),
