@@ -17,7 +17,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -65,21 +65,32 @@ def open_for(account: Account, *, source_row: ImportRow | None = None) -> Regula
 # --- Completeness: one SQL expression ---------------------------------------------------------
 
 
-def _sound_designation(role: str) -> Exists:
+def _sound_designation(role: str, until: datetime | None = None) -> Exists:
     """A current designation in ``role`` whose person is active and still on the organ's staff
-    (the same test as ``accounts.selectors`` uses for coverage)."""
+    (the same test as ``accounts.selectors`` uses for coverage). With ``until``: one that had
+    begun by then and had not ended before it."""
+    current = Q(ends_at__isnull=True)
+    if until is not None:
+        current = Q(starts_at__lt=until) & (Q(ends_at__isnull=True) | Q(ends_at__gte=until))
     return Exists(
         Designation.objects.filter(
+            current,
             organ_id=OuterRef("account__organ_id"),
             role=role,
-            ends_at__isnull=True,
             user__is_active=True,
             user__organ_id=OuterRef("account__organ_id"),
         )
     )
 
 
-def annotated(queryset: QuerySet[Regularisation] | None = None) -> QuerySet[Regularisation]:
+def end_of_day(day: date) -> datetime:
+    """The first moment after ``day`` ends in Mexico City: a deadline day's steps count until then."""
+    return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
+
+
+def annotated(
+    queryset: QuerySet[Regularisation] | None = None, *, until: datetime | None = None
+) -> QuerySet[Regularisation]:
     """Regularisations with each step as a column: ``has_titular``, ``has_suplente``,
     ``has_rotation`` and ``is_complete`` (all four steps done).
 
@@ -87,14 +98,22 @@ def annotated(queryset: QuerySet[Regularisation] | None = None) -> QuerySet[Regu
     started (``PasswordRotation.created_at``), whatever day the person declares the change
     was made: the import writes no rotation, so any rotation of the account recorded here is
     one the organ's current administrators made and attested for this regularisation.
+
+    ``until`` (the end of an organ's deadline day, when the outcome is decided) counts only
+    the rotations recorded and the designations in force before it: a step done after the
+    deadline does not save an account, however late the outcome runs. (The two confirmations
+    are refused after the deadline.)
     """
     queryset = Regularisation.objects.all() if queryset is None else queryset
+    rotations = PasswordRotation.objects.filter(
+        account_id=OuterRef("account_id"), created_at__gte=OuterRef("started_at")
+    )
+    if until is not None:
+        rotations = rotations.filter(created_at__lt=until)
     return queryset.annotate(
-        has_titular=_sound_designation(Designation.Role.TITULAR),
-        has_suplente=_sound_designation(Designation.Role.SUPLENTE),
-        has_rotation=Exists(
-            PasswordRotation.objects.filter(account_id=OuterRef("account_id"), created_at__gte=OuterRef("started_at"))
-        ),
+        has_titular=_sound_designation(Designation.Role.TITULAR, until),
+        has_suplente=_sound_designation(Designation.Role.SUPLENTE, until),
+        has_rotation=Exists(rotations),
     ).annotate(
         is_complete=ExpressionWrapper(
             Q(purpose_confirmed_at__isnull=False)
@@ -699,7 +718,10 @@ def _close_organ(organ_id: int, deadline: date, today: date) -> int:
         account_ids = list(Account.objects.filter(organ_id=organ_id, status=REGULARIZING).values_list("pk", flat=True))
         _locked(account_ids)
         rows = progress(
-            annotated(Regularisation.objects.filter(account_id__in=account_ids, account__status=REGULARIZING))
+            annotated(
+                Regularisation.objects.filter(account_id__in=account_ids, account__status=REGULARIZING),
+                until=end_of_day(current),
+            )
         )
         now = timezone.now()
         outcomes: dict[str, list[Progress]] = defaultdict(list)

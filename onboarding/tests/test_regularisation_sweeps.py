@@ -247,3 +247,20 @@ def test_an_account_closed_meanwhile_is_left_alone(two_accounts):
 def test_without_a_deadline_nothing_is_decided(cast):
     imported_account(cast.organ, cast.network)
     assert regularisation.close_regularisation() == 0
+
+
+def test_a_step_taken_after_the_deadline_day_does_not_save_the_account(two_accounts):
+    """The outcome runs after midnight; a password change recorded in between is too late."""
+    people = two_accounts
+    with time_machine.travel(people.start, tick=False):
+        regularisation.accept_criteria(account_id=people.undone.pk, by=people.titular)
+    # 00:05 the next day in Mexico City: the deadline day is over, the 00:20 run has not come.
+    late = people.start + timedelta(hours=12, minutes=5)
+    with time_machine.travel(late, tick=False):
+        accounts_services.record_password_rotation(account_id=people.undone.pk, by=people.admin, meets_policy=True)
+    with time_machine.travel(late + timedelta(minutes=15), tick=False):
+        assert regularisation.close_regularisation() == 2
+    assert Account.objects.get(pk=people.undone.pk).status == Account.Status.RECLASSIFIED
+    change = AccountStatusChange.objects.filter(account=people.undone).latest("changed_at")
+    assert change.comment.endswith("Faltó: registrar un cambio de contraseña.")
+    assert Account.objects.get(pk=people.done.pk).status == Account.Status.ACTIVE
