@@ -343,9 +343,10 @@ class Account(models.Model):
         Status.REQUESTED: {Status.APPROVED, Status.CLOSED},
         Status.APPROVED: {Status.ACTIVE, Status.CLOSED},
         Status.ACTIVE: {Status.COMPROMISED, Status.CLOSED},
-        Status.COMPROMISED: {Status.ACTIVE, Status.CLOSED},
+        # Recovered, a hacked account goes back to what it was: active, or in regularisation.
+        Status.COMPROMISED: {Status.ACTIVE, Status.REGULARIZING, Status.CLOSED},
         Status.CLOSED: set(),
-        Status.REGULARIZING: {Status.ACTIVE, Status.RECLASSIFIED, Status.CLOSED},
+        Status.REGULARIZING: {Status.ACTIVE, Status.COMPROMISED, Status.RECLASSIFIED, Status.CLOSED},
         # No longer the Institute's: it comes back only through a new opening request.
         Status.RECLASSIFIED: set(),
     }

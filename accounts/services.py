@@ -95,6 +95,22 @@ def create_account(
     return account
 
 
+# A hack makes these accounts compromised; recovered, they go back to the status they had.
+HACKABLE_STATUSES = (Account.Status.ACTIVE, Account.Status.REGULARIZING)
+
+
+def status_before_compromise(account_id: int) -> str:
+    """The status a compromised account had when it was hacked, to go back to on recovery."""
+    change = (
+        AccountStatusChange.objects.filter(account_id=account_id, to_status=Account.Status.COMPROMISED)
+        .order_by("-changed_at", "-id")
+        .first()
+    )
+    if change is not None and change.from_status in HACKABLE_STATUSES:
+        return change.from_status
+    return Account.Status.ACTIVE
+
+
 def change_account_status(*, account_id: int, to_status: str, by: User | None, comment: str = "", **updates) -> Account:
     """Move an account along ``Account.TRANSITIONS``; the first of two racing callers wins."""
     with transaction.atomic():

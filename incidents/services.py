@@ -30,7 +30,13 @@ from django.utils.translation import gettext as _
 
 from accounts import access as accounts_access
 from accounts.models import Account, LogEntry, Organ, User
-from accounts.services import add_log_entry, change_account_status, record_password_rotation
+from accounts.services import (
+    HACKABLE_STATUSES,
+    add_log_entry,
+    change_account_status,
+    record_password_rotation,
+    status_before_compromise,
+)
 from consultations.services import check_attachments
 from notifications.services import notify
 
@@ -294,7 +300,7 @@ def report_incident(
                 attachment.file.save(upload.name, upload, save=False)
                 written.append(attachment.file.name)
                 attachment.save()
-            if kind == IncidentKind.HACK and account.status == Account.Status.ACTIVE:
+            if kind == IncidentKind.HACK and account.status in HACKABLE_STATUSES:
                 change_account_status(
                     account_id=account.pk,
                     to_status=Account.Status.COMPROMISED,
@@ -369,7 +375,7 @@ def resolve_incident(*, incident_id: int, by: User, note: str = "") -> Incident:
         if incident.kind == IncidentKind.HACK and incident.account.status == Account.Status.COMPROMISED:
             change_account_status(
                 account_id=incident.account_id,
-                to_status=Account.Status.ACTIVE,
+                to_status=status_before_compromise(incident.account_id),
                 by=by,
                 comment=_("Incidente #%(pk)s resuelto.") % {"pk": incident.pk},
             )
