@@ -312,7 +312,7 @@ def designate_administrators(
 
 
 def set_organ_head(
-    *, organ_id: int, head: User | None, by: User, check_access: bool = True, history_reason: str = ""
+    *, organ_id: int, head: User | None, by: User | None, check_access: bool = True, history_reason: str = ""
 ) -> Organ:
     """Record who heads an organ (its titular), or that nobody does.
 
@@ -375,7 +375,7 @@ def set_organ_head(
             kind="organ.head_changed",
             title=_("Cambio de titular: %(organ)s") % {"organ": organ},
             body=_("%(by)s registró como titular de %(organ)s a %(new)s (antes: %(old)s).")
-            % {"by": by, "organ": organ, "new": head or nobody, "old": previous or nobody},
+            % {"by": by or _("El sistema"), "organ": organ, "new": head or nobody, "old": previous or nobody},
             url=reverse("accounts:organ", args=[organ.pk]),
         )
     return organ
@@ -384,7 +384,7 @@ def set_organ_head(
 def update_staff_assignment(
     *,
     user_id: int,
-    by: User,
+    by: User | None,
     organ: Organ | None,
     position_level: str,
     is_active: bool,
@@ -397,7 +397,8 @@ def update_staff_assignment(
     organ, so leaving it (or being deactivated) ends them here, with who and when, the organ's
     history and the notifications of any change of administrators or titular, instead of
     silently. A level a current designation does not allow (§5.1) is refused: the organ's
-    titular designates someone else first.
+    titular designates someone else first. ``by=None`` (with ``check_access=False``) is the
+    system itself, e.g. deactivating people who stopped signing in (accounts.inactivity).
     """
     with transaction.atomic():
         person = User.objects.select_for_update().get(pk=user_id)
@@ -468,7 +469,7 @@ def update_staff_assignment(
                     "La persona titular de %(organ)s debe designar a quien la sustituya."
                 )
                 % {
-                    "by": by,
+                    "by": by or _("El sistema"),
                     "person": person,
                     "reason": reason,
                     "organ": left,

@@ -9,8 +9,9 @@
   otherwise; anonymous answers (the public verification, the public API) are untouched.
 - ``SignOutView``: ``/salir/`` signs out on POST; a GET asks first, or sends an anonymous
   visitor to the sign-in page.
-- ``deactivate_inactive_users``: people who have not signed in for USER_INACTIVITY_DAYS are
-  deactivated (a daily beat task) and told by e-mail how to return.
+
+People who have not signed in for USER_INACTIVITY_DAYS are deactivated by accounts.inactivity
+(core imports no domain app), through the ordinary deactivation.
 
 Django itself gives a new session id on sign-in and ends every session of a person whose
 password changes (the session auth hash) or who is deactivated (ModelBackend.get_user
@@ -20,20 +21,14 @@ refuses an inactive user): core/tests/test_sessions*.py prove both.
 from __future__ import annotations
 
 import logging
-import smtplib
 import time
-from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import SESSION_KEY, get_user_model, logout
+from django.contrib.auth import SESSION_KEY, logout
 from django.contrib.auth.views import LogoutView, redirect_to_login
-from django.core.mail import send_mail
-from django.db.models import Q
 from django.shortcuts import redirect, render, resolve_url
-from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 logger = logging.getLogger(__name__)
@@ -181,85 +176,3 @@ class SignOutView(LogoutView):
         if not request.user.is_authenticated:
             return redirect(settings.LOGIN_URL)
         return render(request, self.template_name, {})
-
-
-# --- People who stopped using the system ------------------------------------------------------
-
-
-def _is_demo_user(user) -> bool:
-    """With DEBUG on (``make run``), the demo data stays however old the database is: the
-    demo users, who share the demo password, and people with no password at all (an
-    inventory imported on a laptop; they could never sign in to count as active)."""
-    return settings.DEBUG and (not user.has_usable_password() or user.check_password(settings.DEMO_PASSWORD))
-
-
-def inactive_users(now=None):
-    """Active people whose last sign-in (or, never signed in, their creation) is older than
-    USER_INACTIVITY_DAYS. Superusers are never among them: they are few, named, and the
-    way back in for everyone else."""
-    cutoff = (now or timezone.now()) - timedelta(days=settings.USER_INACTIVITY_DAYS)
-    stale = Q(last_login__lt=cutoff) | Q(last_login__isnull=True, date_joined__lt=cutoff)
-    return get_user_model().objects.filter(stale, is_active=True, is_superuser=False)
-
-
-def deactivate_inactive_users(now=None) -> int:
-    """Deactivate each inactive person and tell them how to return; returns how many.
-
-    Each one is claimed with a conditional UPDATE (still active, still stale), so two runs
-    at once, or a run repeated, deactivate and write to nobody twice. The system does it
-    (no person): the log records who, since when and why, and the e-mail tells the person."""
-    now = now or timezone.now()
-    cutoff = now - timedelta(days=settings.USER_INACTIVITY_DAYS)
-    User = get_user_model()
-    done = 0
-    for user in inactive_users(now).order_by("pk").iterator():
-        if _is_demo_user(user):
-            continue
-        claimed = (
-            User.objects.filter(pk=user.pk, is_active=True)
-            .filter(Q(last_login__lt=cutoff) | Q(last_login__isnull=True, date_joined__lt=cutoff))
-            .update(is_active=False)
-        )
-        if claimed != 1:
-            continue
-        done += 1
-        last = user.last_login or user.date_joined
-        logger.warning(
-            "User %s (%s) deactivated by the system at %s: no sign-in since %s (USER_INACTIVITY_DAYS=%s)",
-            user.pk,
-            user.get_username(),
-            now.isoformat(),
-            last.isoformat(),
-            settings.USER_INACTIVITY_DAYS,
-        )
-        _tell_how_to_return(user)
-    return done
-
-
-def _tell_how_to_return(user) -> None:
-    if not user.email:
-        return
-    days = settings.USER_INACTIVITY_DAYS
-    subject = _("Su acceso al sistema de redes sociales del INE fue desactivado")
-    body = ngettext(
-        "Hola, %(name)s:\n\n"
-        "Su usuario «%(username)s» no entró al sistema de redes sociales institucionales en %(days)s día, "
-        "así que fue desactivado por seguridad.\n\n"
-        "Para volver a usarlo, pida a Comunicación Social (CNCS) que lo reactive; no necesita un usuario nuevo.\n\n"
-        "%(site)s\n",
-        "Hola, %(name)s:\n\n"
-        "Su usuario «%(username)s» no entró al sistema de redes sociales institucionales en %(days)s días, "
-        "así que fue desactivado por seguridad.\n\n"
-        "Para volver a usarlo, pida a Comunicación Social (CNCS) que lo reactive; no necesita un usuario nuevo.\n\n"
-        "%(site)s\n",
-        days,
-    ) % {
-        "name": user.get_full_name() or user.get_username(),
-        "username": user.get_username(),
-        "days": days,
-        "site": settings.SITE_URL,
-    }
-    try:
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
-    except (smtplib.SMTPException, OSError):  # the deactivation stands; the failure is logged
-        logger.exception("Could not tell user %s that they were deactivated", user.pk)

@@ -164,7 +164,7 @@ AXES_IPWARE_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 SESSION_IDLE_TIMEOUT_MINUTES = env.int("SESSION_IDLE_TIMEOUT_MINUTES", default=30)
 SESSION_ABSOLUTE_HOURS = env.int("SESSION_ABSOLUTE_HOURS", default=12)
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_HOURS * 3600
-# People who have not signed in for this many days are deactivated (core.tasks).
+# People who have not signed in for this many days are deactivated (accounts.inactivity).
 USER_INACTIVITY_DAYS = env.int("USER_INACTIVITY_DAYS", default=90)
 
 LOGIN_URL = "login"
@@ -280,9 +280,9 @@ CELERY_BEAT_SCHEDULE = {
     # One e-mail a day per person with the notifications they take as a digest; claimed
     # per person and day, so a repeated run sends nothing twice.
     # People with no sign-in for USER_INACTIVITY_DAYS are deactivated and told how to return;
-    # each is claimed with a conditional UPDATE, so a repeated run changes nothing.
+    # each is locked and re-checked, so a repeated run changes nothing.
     "deactivate-inactive-users": {
-        "task": "core.tasks.deactivate_inactive_users",
+        "task": "accounts.tasks.deactivate_inactive_users",
         "schedule": crontab(hour=3, minute=45),
     },
     "clean-kept-uploads": {

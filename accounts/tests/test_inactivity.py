@@ -1,5 +1,8 @@
 """People who have not signed in for 90 days are deactivated by a daily task and told how to
-return; superusers never, and the demo users not while DEBUG is on (``make run``)."""
+return; superusers never, and the demo users not while DEBUG is on (``make run``). The
+deactivation is the ordinary one (services.update_staff_assignment), by the system: an
+administrator or a titular who stopped signing in no longer administers or heads their organ,
+with the organ's history and the reason, and CNCS, the Comité and the titular are told."""
 
 from __future__ import annotations
 
@@ -13,9 +16,11 @@ from django.conf import settings
 from django.core import mail
 from django.utils import timezone
 
+from accounts import tasks
+from accounts.inactivity import deactivate_inactive_users
+from accounts.models import Designation, User
 from accounts.tests.factories import UserFactory
-from core import tasks
-from core.sessions import deactivate_inactive_users
+from notifications.models import Notification
 
 
 def days_ago(days: int, hours: int = 0):
@@ -41,7 +46,7 @@ def active(user) -> bool:
 
 def test_the_task_is_scheduled_daily_at_03_45():
     entry = settings.CELERY_BEAT_SCHEDULE["deactivate-inactive-users"]
-    assert entry["task"] == "core.tasks.deactivate_inactive_users"
+    assert entry["task"] == "accounts.tasks.deactivate_inactive_users"
     assert entry["schedule"] == crontab(hour=3, minute=45)
 
 
@@ -77,7 +82,7 @@ def test_a_repeated_run_deactivates_and_writes_to_nobody_twice(people):
 
 
 def test_the_log_records_who_when_and_why(people, caplog):
-    with caplog.at_level(logging.WARNING, logger="core.sessions"):
+    with caplog.at_level(logging.WARNING, logger="accounts.inactivity"):
         deactivate_inactive_users()
     lines = [r.getMessage() for r in caplog.records if "deactivated by the system" in r.getMessage()]
     assert len(lines) == 2
@@ -94,9 +99,7 @@ def test_the_limit_is_a_setting(people, settings):
 def test_a_person_who_signs_in_meanwhile_is_not_deactivated(people):
     """The claim re-checks the last sign-in: a run that read the person as stale just before
     they signed in leaves them alone."""
-    from django.contrib.auth import get_user_model
-
-    get_user_model().objects.filter(pk=people["stale"].pk).update(last_login=timezone.now())
+    User.objects.filter(pk=people["stale"].pk).update(last_login=timezone.now())
     deactivate_inactive_users()
     assert active(people["stale"])
 
@@ -105,11 +108,78 @@ def test_a_mail_failure_leaves_the_deactivation_and_logs_it(people, monkeypatch,
     def broken(*args, **kwargs):
         raise OSError("SMTP caído")
 
-    monkeypatch.setattr("core.sessions.send_mail", broken)
-    with caplog.at_level(logging.ERROR, logger="core.sessions"):
+    monkeypatch.setattr("accounts.inactivity.send_mail", broken)
+    with caplog.at_level(logging.ERROR, logger="accounts.inactivity"):
         assert deactivate_inactive_users() == 2
     assert not active(people["stale"])
     assert any("Could not tell user" in r.getMessage() for r in caplog.records)
+
+
+# --- The ordinary deactivation: designations, headship, history, notifications -----------------
+
+
+def _stale(*people):
+    User.objects.filter(pk__in=[p.pk for p in people]).update(last_login=days_ago(100))
+
+
+def test_an_inactive_administrator_no_longer_administers(cast):
+    _stale(cast.admin)
+    assert deactivate_inactive_users() == 1
+
+    designation = Designation.objects.get(organ=cast.organ, user=cast.admin)
+    assert designation.ends_at is not None
+    assert designation.ended_by is None  # the system, not a person
+    latest = designation.history.first()
+    assert latest.history_user is None
+    assert latest.history_change_reason == "Desactivada por inactividad: 100 días sin entrar"
+    assert not Designation.objects.filter(user=cast.admin, ends_at__isnull=True).exists()
+    told = set(Notification.objects.filter(kind="designation.changed").values_list("recipient__username", flat=True))
+    assert told == {"cncs", "presidente", "secretario", "titular"}  # and not the deactivated person
+    body = Notification.objects.get(kind="designation.changed", recipient=cast.titular).body
+    assert body.startswith(f"El sistema registró que {cast.admin} ya no está activa en el sistema.")
+    assert "None" not in body
+
+
+def test_an_inactive_titular_no_longer_heads_the_organ(cast):
+    _stale(cast.titular)
+    assert deactivate_inactive_users() == 1
+
+    cast.organ.refresh_from_db()
+    assert cast.organ.head is None
+    latest = cast.organ.history.first()
+    assert (latest.head_id, latest.history_user) == (None, None)
+    assert latest.history_change_reason == "Desactivada por inactividad: 100 días sin entrar"
+    body = Notification.objects.get(kind="organ.head_changed", recipient=cast.cncs).body
+    assert body.startswith(f"El sistema registró como titular de {cast.organ} a nadie (antes: {cast.titular}).")
+
+
+def test_an_inactive_person_without_roles_is_deactivated_quietly(cast):
+    _stale(cast.staff)
+    assert deactivate_inactive_users() == 1
+    assert not active(cast.staff)
+    assert not Notification.objects.filter(kind__in=["designation.changed", "organ.head_changed"]).exists()
+    assert [m.to for m in mail.outbox] == [[cast.staff.email]]
+
+
+def test_a_refused_deactivation_leaves_the_others(people, monkeypatch, caplog):
+    from django.core.exceptions import ValidationError
+
+    from accounts import services
+
+    real = services.update_staff_assignment
+
+    def refuse_one(*, user_id, **kwargs):
+        if user_id == people["stale"].pk:
+            raise ValidationError("no")
+        return real(user_id=user_id, **kwargs)
+
+    monkeypatch.setattr(services, "update_staff_assignment", refuse_one)
+    with caplog.at_level(logging.ERROR, logger="accounts.inactivity"):
+        assert deactivate_inactive_users() == 1
+    assert active(people["stale"])
+    assert not active(people["never_old"])
+    assert [m.to for m in mail.outbox] == [["nunca@ine.mx"]]
+    assert any("Could not deactivate inactive user" in r.getMessage() for r in caplog.records)
 
 
 # --- The demo users of `make run` -----------------------------------------------------------------
@@ -152,13 +222,11 @@ def test_people_without_a_password_stay_while_debug_is_on_only(db, settings):
 def test_the_demo_data_set_is_untouched(db, settings):
     """``make run``'s demo set (``manage.py load_demo``: every app's demo), left a year on a
     laptop, never signed in."""
-    from django.contrib.auth import get_user_model
     from django.core.management import call_command
 
     settings.DEBUG = True
     call_command("load_catalogue", verbosity=0)
     call_command("load_demo", stdout=io.StringIO())
-    User = get_user_model()
     assert User.objects.count() > 10
     User.objects.update(date_joined=days_ago(365), last_login=None)
     assert deactivate_inactive_users() == 0
