@@ -106,3 +106,34 @@ def test_a_bad_address_is_a_form_error(client):
     response = _ask(client, "no-es-un-correo")
     assert response.status_code == 200 and response.context["form"].errors
     assert mail.outbox == []
+
+
+UNREACHABLE_REDIS = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
+}
+
+
+def test_with_redis_down_the_link_still_goes_and_a_warning_is_logged(client, imported, settings, caplog):
+    """Nothing listens on port 1: the cache refuses every call. The hourly limit is a
+    courtesy; the person who asked still receives the link (issue 15: no action fails when
+    Redis stops)."""
+    settings.CACHES = UNREACHABLE_REDIS
+    with caplog.at_level("WARNING", logger="core.password_reset"):
+        response = _ask(client, imported.email)
+    assert response.status_code == 302 and response.url == reverse("password_reset_done")
+    [message] = mail.outbox
+    assert message.to == [imported.email]
+    assert any("cache is unavailable" in r.getMessage() for r in caplog.records)
+
+
+def test_a_cache_that_raises_anything_does_not_stop_the_message(client, imported, monkeypatch):
+    class Broken:
+        def __getattr__(self, name):
+            def fail(*args, **kwargs):
+                raise ConnectionError("caché caída")
+
+            return fail
+
+    monkeypatch.setattr("core.password_reset.cache", Broken())
+    assert _ask(client, imported.email).url == reverse("password_reset_done")
+    assert len(mail.outbox) == 1
