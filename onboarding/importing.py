@@ -29,11 +29,13 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account, Designation, Network, Organ, PositionLevel, User
 from accounts.validators import validate_institutional_email
+from core.formats import local_date
 from registry.normalize import handle_from_path, looks_like_address
 
 from .models import Import, ImportRow
@@ -304,12 +306,32 @@ def _read_csv(content: bytes) -> Sheet:
     text = _decode(content)
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    # A cell may be as long as the whole file (a long purpose is never refused nor cut); the
+    # standard library's default limit (131,072 characters) is lower than the upload limit.
+    limit = max(csv.field_size_limit(), settings.ONBOARDING_MAX_UPLOAD_BYTES + 1)
+    if csv.field_size_limit() < limit:
+        csv.field_size_limit(limit)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    read = 0  # records read so far: the failing one is the next, as a spreadsheet numbers it
+
+    def records():
+        nonlocal read
+        for row in reader:
+            read += 1
+            yield [_unquoted(c.strip()) for c in row]
+
     try:
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        return _collect([_unquoted(c.strip()) for c in row] for row in reader)
+        return _collect(records())
     except csv.Error as exc:
+        # The reader's own text is English («field larger than field limit», «unexpected end
+        # of data»): the person gets a fixed Spanish message with the row where it stopped.
         raise ValidationError(
-            gettext("No se pudo leer el archivo CSV: %(reason)s."), code="unreadable", params={"reason": exc}
+            gettext(
+                "Una celda del archivo CSV es demasiado larga o tiene comillas sin cerrar (fila %(row)s); "
+                "revísela, guarde el archivo de nuevo y vuelva a cargarlo."
+            ),
+            code="unreadable",
+            params={"row": read + 1},
         ) from exc
 
 
@@ -325,9 +347,11 @@ def read_sheet(content: bytes) -> Sheet:
     return _read_csv(content)
 
 
-def read_rows(kind: str, content: bytes) -> list[tuple[int, dict[str, str]]]:
+def read_rows(kind: str, content: bytes, ignored: list[str] | None = None) -> list[tuple[int, dict[str, str]]]:
     """``(number, data)`` for each data row, ``data`` keyed by ``Column.key``. Refuses a file
-    without the required columns or without data rows."""
+    without the required columns or without data rows. The headers no column matches (but
+    «Errores», which our rejected-rows file adds) are appended to ``ignored``: the preview
+    names them, so typed data is never dropped without a word."""
     sheet = read_sheet(content)
     columns = columns_for(kind)
     names = {name: column for column in columns for name in column.match_names()}
@@ -335,7 +359,12 @@ def read_rows(kind: str, content: bytes) -> list[tuple[int, dict[str, str]]]:
     for index, header in enumerate(sheet.headers):
         column = names.get(fold(header))
         if column is None:
-            continue  # another column (the «Errores» of a rejected-rows file): ignored
+            # Another column: the «Errores» of a rejected-rows file, or one we do not know.
+            if ignored is not None and fold(header) != fold(ERRORS_HEADER):
+                has_data = any(index < len(cells) and cells[index] for _number, cells in sheet.rows)
+                if header or has_data:
+                    ignored.append(header or gettext("columna %(n)s sin encabezado") % {"n": index + 1})
+            continue
         if column.key in positions:
             raise ValidationError(
                 gettext("La columna «%(column)s» aparece dos veces en los encabezados; deje solo una."),
@@ -394,13 +423,22 @@ class Catalogue:
             for name in (network.code, network.name, re.sub(r"\(.*?\)", "", network.name)):
                 self.network_names.setdefault(fold(name), network)
         self.accounts: dict[tuple[int, str], dict] = {}
+        # Ended accounts (closed, reclassified) by the same key: an import may not bring one
+        # back; only a new opening request may. The latest ended one per key is kept.
+        self.ended_accounts: dict[tuple[int, str], dict] = {}
         for row in (
-            Account.objects.live()
-            .exclude(handle="")
-            .values("pk", "organ_id", "network_id", "handle", "name", "url", "registration_email")
+            Account.objects.exclude(handle="")
+            .values(
+                "pk", "organ_id", "network_id", "handle", "name", "url", "registration_email", "status", "closed_at"
+            )
+            .order_by("closed_at", "pk")
         ):
             network = self.networks_by_id[row["network_id"]]
-            self.accounts[(network.pk, network.handle_key(row["handle"]))] = row
+            key = (network.pk, network.handle_key(row["handle"]))
+            if row["status"] in Account.ENDED_STATUSES:
+                self.ended_accounts[key] = row
+            else:
+                self.accounts[key] = row
         wanted = sorted({e.lower() for e in emails if e})
         self.people: dict[str, User] = {}
         for chunk in _chunks(wanted):
@@ -484,6 +522,28 @@ def _email_errors(value: str, header) -> list[str]:
 def _same_person_message() -> str:
     constraint = next(c for c in Designation._meta.constraints if c.name == "designation_one_current_role_per_person")
     return str(constraint.violation_error_message)
+
+
+def _ended_account_message(network: Network, handle: str, ended: dict) -> str:
+    """An ended account (closed or reclassified) comes back only through a new opening request."""
+    params = {
+        "account": f"{network.handle_prefix}{handle}",
+        "network": network,
+        "date": local_date(timezone.localtime(ended["closed_at"], timezone.get_default_timezone()).date())
+        if ended["closed_at"]
+        else "—",
+    }
+    if ended["status"] == Account.Status.RECLASSIFIED:
+        message = gettext(
+            "La cuenta %(account)s de %(network)s fue reclasificada como personal el %(date)s: solo puede volver "
+            "a ser institucional con una nueva solicitud de apertura."
+        )
+    else:
+        message = gettext(
+            "La cuenta %(account)s de %(network)s fue cerrada el %(date)s: solo puede volver a ser institucional "
+            "con una nueva solicitud de apertura."
+        )
+    return message % params
 
 
 @dataclass
@@ -845,20 +905,23 @@ class _AccountPlanner(_Planner):
             user=user,
             first_row=row.number,
         )
-        if user is not None:
-            if user.organ_id != organ.pk:
-                person.changes.append(
-                    gettext("adscripción de %(person)s: %(organ)s") % {"person": user, "organ": organ}
+        if user is not None and (user.organ_id != organ.pk or person.level != user.position_level):
+            # An accounts inventory names administrators; moving a person to another organ or
+            # level (which ends their roles elsewhere) is the staff inventory's business.
+            registered_in = self.catalogue.organs_by_id.get(user.organ_id)
+            errors.append(
+                gettext(
+                    "%(person)s (%(email)s) está registrada en %(organ)s, con nivel %(level)s; para cambiar su "
+                    "adscripción o su nivel, use el inventario de personal."
                 )
-            if person.level != user.position_level:
-                person.changes.append(
-                    gettext("nivel de %(person)s: %(level)s")
-                    % {"person": user, "level": PositionLevel(person.level).label.lower()}
-                )
-            assignment = self.assignment_errors(person)
-            if assignment:
-                errors.extend(assignment)
-                return None
+                % {
+                    "person": user.get_full_name() or user.username,
+                    "email": user.email,
+                    "organ": registered_in if registered_in is not None else gettext("ningún órgano"),
+                    "level": str(user.get_position_level_display()).lower() or "—",
+                }
+            )
+            return None
         self.people[key] = person
         return person
 
@@ -928,6 +991,9 @@ class _AccountPlanner(_Planner):
         if name:
             errors.extend(_field_errors(Account, "name", name, self.header("name")))
         existing = self.catalogue.accounts.get(key)
+        if existing is None and key in self.catalogue.ended_accounts:
+            errors.append(_ended_account_message(network, handle, self.catalogue.ended_accounts[key]))
+            return
         if existing is None:
             row.account_create = {
                 "organ": organ,
@@ -966,6 +1032,29 @@ class _StaffPlanner(_Planner):
     def __init__(self, rows):
         super().__init__(rows)
         self.seen: dict[str, int] = {}
+        # Who heads which organ, from the organs already read (no query).
+        self.headed: dict[int, list[Organ]] = {}
+        for organ in self.catalogue.organs_by_id.values():
+            if organ.head_id is not None:
+                self.headed.setdefault(organ.head_id, []).append(organ)
+
+    def roles_ended(self, user: User, organ: Organ) -> list[str]:
+        """What ``accounts.services.update_staff_assignment`` ends when ``user`` moves to
+        ``organ``: the current designations and the headship outside the organ they keep
+        (every one of them if the person is inactive)."""
+        stays_in = organ.pk if user.is_active else None
+        ended = [
+            gettext("deja de ser %(role)s de %(organ)s")
+            % {"role": str(Designation.Role(role).label).lower(), "organ": self.catalogue.organs_by_id[organ_id]}
+            for organ_id, role in sorted(self.catalogue.designations_of.get(user.pk, []))
+            if organ_id != stays_in
+        ]
+        ended.extend(
+            gettext("deja de ser titular de %(organ)s") % {"organ": headed}
+            for headed in self.headed.get(user.pk, [])
+            if headed.pk != stays_in
+        )
+        return ended
 
     def plan(self, number: int, data: dict[str, str]) -> PlannedRow:
         row = PlannedRow(number=number, data=data)
@@ -1018,9 +1107,23 @@ class _StaffPlanner(_Planner):
                     person.name_fields[name] = value
                     person.changes.append(str(label).lower())
             if user.organ_id != organ.pk:
-                person.changes.append(str(User._meta.get_field("organ").verbose_name))
+                person.changes.append(
+                    "; ".join(
+                        [
+                            gettext("%(field)s: %(organ)s")
+                            % {"field": User._meta.get_field("organ").verbose_name, "organ": organ},
+                            *self.roles_ended(user, organ),
+                        ]
+                    )
+                )
             if user.position_level != level:
-                person.changes.append(str(User._meta.get_field("position_level").verbose_name))
+                person.changes.append(
+                    gettext("%(field)s: %(level)s")
+                    % {
+                        "field": User._meta.get_field("position_level").verbose_name,
+                        "level": str(PositionLevel(level).label).lower(),
+                    }
+                )
             errors.extend(self.assignment_errors(person))
         row.person = person
         row.people = [person]

@@ -62,6 +62,12 @@ class Import(models.Model):
     updated_count = models.PositiveIntegerField(_("actualizadas"), default=0)
     unchanged_count = models.PositiveIntegerField(_("sin cambios"), default=0)
     rejected_count = models.PositiveIntegerField(_("con errores"), default=0)
+    ignored_columns = models.JSONField(
+        _("columnas no reconocidas"),
+        default=list,
+        blank=True,
+        help_text=_("Encabezados del archivo que no corresponden a ninguna columna de la plantilla; no se importan."),
+    )
 
     class Meta:
         ordering = ["-uploaded_at", "-id"]

@@ -14,7 +14,7 @@ import os
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -126,7 +126,8 @@ def preview_import(*, kind: str, uploaded_file, by: User) -> Import:
         raise ValidationError(_("Elija cuentas o personal."), code="invalid_kind")
     file_name = _file_name(uploaded_file)
     content = _read_upload(uploaded_file)
-    rows = importing.read_rows(kind, content)
+    ignored: list[str] = []
+    rows = importing.read_rows(kind, content, ignored)
     plan = importing.plan_rows(kind, rows)
     counts = plan.counts()
     with transaction.atomic():
@@ -142,6 +143,7 @@ def preview_import(*, kind: str, uploaded_file, by: User) -> Import:
             updated_count=counts[ImportRow.Action.UPDATE],
             unchanged_count=counts[ImportRow.Action.UNCHANGED],
             rejected_count=counts[ImportRow.Action.REJECTED],
+            ignored_columns=ignored,
         )
         ImportRow.objects.bulk_create(
             [ImportRow(import_run=run, number=row.number, data=row.data, **_row_fields(row)) for row in plan.rows],
@@ -281,13 +283,18 @@ class _Writer:
             try:
                 with transaction.atomic():
                     self.row(row, sources[row.number])
-            except ValidationError as exc:
+            except (ValidationError, IntegrityError) as exc:
                 # Rolled back to the savepoint: the people this row created do not exist, and
-                # the next valid row that names them creates them.
+                # the next valid row that names them creates them. An IntegrityError: another
+                # import or request wrote the same account (or person) since this plan was made,
+                # and the unique index, waited on, refused this one.
                 for person in new_people:
                     person.user = None
                 row.account_id = None if row.account_create is not None else row.account_id
-                row.errors.extend(exc.messages)
+                if isinstance(exc, IntegrityError):
+                    row.errors.append(_("Otra importación o solicitud registró esta cuenta al mismo tiempo."))
+                else:
+                    row.errors.extend(exc.messages)
                 row.settle()
             else:
                 row.mark_done(done)

@@ -264,9 +264,13 @@ def test_an_account_of_another_organ_is_refused(cast, networks, jalisco):
     assert row.errors == ["Ya existe esa cuenta, registrada para Junta Local Ejecutiva de prueba."]
 
 
-def test_a_closed_account_does_not_hold_its_handle(cast, networks, jalisco):
+def test_a_closed_account_is_not_brought_back_by_an_import(cast, networks, jalisco):
+    # The full messages (closed and reclassified, preview and confirm) are in
+    # test_import_review_fixes.py.
     AccountFactory(organ=cast.other_organ, network=cast.network, handle="Cerrada", status=Account.Status.CLOSED)
-    assert only_row(preview(cast, [account_row(jalisco, handle="Cerrada")])).action == ImportRow.Action.CREATE
+    row = only_row(preview(cast, [account_row(jalisco, handle="Cerrada")]))
+    assert row.action == ImportRow.Action.REJECTED
+    assert row.errors[0].startswith("La cuenta @Cerrada de ")
 
 
 def test_non_institutional_emails(cast, networks, jalisco):
@@ -356,7 +360,28 @@ def test_a_person_in_two_organs_is_refused_on_the_later_row(cast, networks, jali
     ]
 
 
-def test_existing_people_are_matched_by_email_and_moved_or_updated(cast, networks):
+def test_existing_people_are_matched_by_email_and_designated(cast, networks):
+    staff = UserFactory(username="personal_otra", organ=cast.other_organ, position_level=PositionLevel.OPERATIVO)
+    row = only_row(
+        preview(
+            cast,
+            [
+                account_row(
+                    cast.other_organ,
+                    titular_email="OTRO_ADMIN@ine.mx",
+                    titular_level="",
+                    suplente_email=staff.email,
+                    suplente_level="Personal operativo",
+                )
+            ],
+        )
+    )
+    assert row.errors == []
+    assert row.action == ImportRow.Action.CREATE
+    assert row.changes == [f"administradores de Otra unidad: OTRO_ADMIN@ine.mx (titular) y {staff.email} (suplente)"]
+
+
+def test_an_accounts_file_does_not_move_a_person_to_another_organ(cast, networks):
     row = only_row(
         preview(
             cast,
@@ -371,13 +396,13 @@ def test_existing_people_are_matched_by_email_and_moved_or_updated(cast, network
             ],
         )
     )
-    assert row.errors == []
-    assert row.action == ImportRow.Action.CREATE
-    assert f"adscripción de {cast.staff}: Otra unidad" in row.changes
-    assert any(c.startswith("administradores de Otra unidad") for c in row.changes)
+    assert row.errors == [
+        f"{cast.staff.get_full_name()} ({cast.staff.email}) está registrada en Junta Local Ejecutiva de prueba, con "
+        "nivel personal operativo; para cambiar su adscripción o su nivel, use el inventario de personal."
+    ]
 
 
-def test_a_level_change_a_kept_designation_does_not_allow_is_refused(cast, networks):
+def test_an_accounts_file_does_not_change_a_persons_level(cast, networks):
     # The organ's titular administrator (mando medio) named as titular again with operativo.
     row = only_row(
         preview(
@@ -393,7 +418,10 @@ def test_a_level_change_a_kept_designation_does_not_allow_is_refused(cast, netwo
             ],
         )
     )
-    assert any("debe ser de nivel mando medio, mando superior" in e for e in row.errors)
+    assert row.errors == [
+        f"{cast.admin.get_full_name()} ({cast.admin.email}) está registrada en Junta Local Ejecutiva de prueba, con "
+        "nivel mando medio; para cambiar su adscripción o su nivel, use el inventario de personal."
+    ]
 
 
 def test_an_existing_account_of_the_organ_is_unchanged_or_updated(cast, networks):

@@ -49,6 +49,14 @@ class Command(BaseCommand):
             with source.open("rb") as handle:
                 run = services.preview_import(kind=KINDS[kind], uploaded_file=File(handle, name=source.name), by=user)
             self.report(run, _("Vista previa"))
+            if run.ignored_columns:
+                self.stdout.write(
+                    _(
+                        "Estas columnas del archivo no se reconocen y no se importarán: %(columns)s; revise que los "
+                        "encabezados coincidan con la plantilla."
+                    )
+                    % {"columns": ", ".join(f"«{header}»" for header in run.ignored_columns)}
+                )
             if confirm:
                 run = services.confirm_import(import_id=run.pk, by=user)
                 self.report(run, _("Confirmada"))
