@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import FileInput, StrictFilterMixin
 
+from . import importing
 from .models import Import, ImportRow
 
 ACCEPTED_FILES = ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -43,7 +44,7 @@ class UploadForm(forms.Form):
             "Hasta %(size)s y %(rows)s filas, con los encabezados de la plantilla en la primera fila."
         ) % {
             "size": filesizeformat(settings.ONBOARDING_MAX_UPLOAD_BYTES),
-            "rows": f"{settings.ONBOARDING_MAX_ROWS:,}",
+            "rows": f"{importing.row_limit():,}",
         }
         self.fields["kind"].error_messages["invalid_choice"] = _("Elija cuentas o personal.")
 

@@ -241,15 +241,32 @@ def _unquoted(text: str) -> str:
     return text
 
 
-def _too_many_rows() -> ValidationError:
+def row_limit(from_shell: bool = False) -> int:
+    """The most data rows one file may have: on the page, what a confirmation can write within
+    one web request (``ONBOARDING_WEB_MAX_ROWS``); from the shell (``import_inventory``), the
+    larger ``ONBOARDING_MAX_ROWS``."""
+    if from_shell:
+        return settings.ONBOARDING_MAX_ROWS
+    return min(settings.ONBOARDING_WEB_MAX_ROWS, settings.ONBOARDING_MAX_ROWS)
+
+
+def too_many_rows(max_rows: int) -> ValidationError:
+    if max_rows < settings.ONBOARDING_MAX_ROWS:
+        message = gettext(
+            "El archivo tiene más de %(max)s filas de datos, lo más que se importa desde esta página. "
+            "Divídalo en archivos más pequeños, o pida al área de sistemas que lo importe con el comando "
+            "import_inventory (hasta %(shell)s filas)."
+        )
+    else:
+        message = gettext("El archivo tiene más de %(max)s filas de datos; divídalo en archivos más pequeños.")
     return ValidationError(
-        gettext("El archivo tiene más de %(max)s filas de datos; divídalo en archivos más pequeños."),
+        message,
         code="too_many_rows",
-        params={"max": f"{settings.ONBOARDING_MAX_ROWS:,}"},
+        params={"max": f"{max_rows:,}", "shell": f"{settings.ONBOARDING_MAX_ROWS:,}"},
     )
 
 
-def _collect(rows: Iterable[list[str]]) -> Sheet:
+def _collect(rows: Iterable[list[str]], max_rows: int) -> Sheet:
     headers: list[str] | None = None
     kept: list[tuple[int, list[str]]] = []
     for number, cells in enumerate(rows, start=1):
@@ -259,12 +276,12 @@ def _collect(rows: Iterable[list[str]]) -> Sheet:
         if not any(cells):
             continue
         kept.append((number, cells))
-        if len(kept) > settings.ONBOARDING_MAX_ROWS:
-            raise _too_many_rows()
+        if len(kept) > max_rows:
+            raise too_many_rows(max_rows)
     return Sheet(headers=headers or [], rows=kept)
 
 
-def _read_xlsx(content: bytes) -> Sheet:
+def _read_xlsx(content: bytes, max_rows: int) -> Sheet:
     import openpyxl
 
     try:
@@ -276,7 +293,7 @@ def _read_xlsx(content: bytes) -> Sheet:
         ) from exc
     try:
         sheet = book.worksheets[0]
-        return _collect([_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True))
+        return _collect(([_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)), max_rows)
     except ValidationError:
         raise
     except Exception as exc:
@@ -297,7 +314,7 @@ def _decode(content: bytes) -> str:
     return content.decode("latin-1")
 
 
-def _read_csv(content: bytes) -> Sheet:
+def _read_csv(content: bytes, max_rows: int) -> Sheet:
     if b"\x00" in content:
         raise ValidationError(
             gettext("El archivo no es un CSV ni un XLSX; guárdelo como CSV o como libro de Excel (.xlsx)."),
@@ -321,7 +338,7 @@ def _read_csv(content: bytes) -> Sheet:
             yield [_unquoted(c.strip()) for c in row]
 
     try:
-        return _collect(records())
+        return _collect(records(), max_rows)
     except csv.Error as exc:
         # The reader's own text is English («field larger than field limit», «unexpected end
         # of data»): the person gets a fixed Spanish message with the row where it stopped.
@@ -335,24 +352,27 @@ def _read_csv(content: bytes) -> Sheet:
         ) from exc
 
 
-def read_sheet(content: bytes) -> Sheet:
+def read_sheet(content: bytes, max_rows: int | None = None) -> Sheet:
     """The file's first sheet: its header row and its non-blank rows with their numbers."""
+    max_rows = max_rows or settings.ONBOARDING_MAX_ROWS
     if content.startswith(b"PK\x03\x04"):
-        return _read_xlsx(content)
+        return _read_xlsx(content, max_rows)
     if content.startswith(b"\xd0\xcf\x11\xe0"):
         raise ValidationError(
             gettext("Los libros de Excel 97-2003 (.xls) no se aceptan; guárdelo como .xlsx o como CSV."),
             code="not_a_table",
         )
-    return _read_csv(content)
+    return _read_csv(content, max_rows)
 
 
-def read_rows(kind: str, content: bytes, ignored: list[str] | None = None) -> list[tuple[int, dict[str, str]]]:
+def read_rows(
+    kind: str, content: bytes, ignored: list[str] | None = None, *, max_rows: int | None = None
+) -> list[tuple[int, dict[str, str]]]:
     """``(number, data)`` for each data row, ``data`` keyed by ``Column.key``. Refuses a file
     without the required columns or without data rows. The headers no column matches (but
     «Errores», which our rejected-rows file adds) are appended to ``ignored``: the preview
     names them, so typed data is never dropped without a word."""
-    sheet = read_sheet(content)
+    sheet = read_sheet(content, max_rows)
     columns = columns_for(kind)
     names = {name: column for column in columns for name in column.match_names()}
     positions: dict[str, int] = {}

@@ -119,15 +119,16 @@ def _row_fields(row: importing.PlannedRow) -> dict:
     }
 
 
-def preview_import(*, kind: str, uploaded_file, by: User) -> Import:
-    """Read the file and record what confirming would do; nothing else is written."""
+def preview_import(*, kind: str, uploaded_file, by: User, from_shell: bool = False) -> Import:
+    """Read the file and record what confirming would do; nothing else is written.
+    ``from_shell`` (the ``import_inventory`` command) allows the larger row limit."""
     access.require_import(by)
     if kind not in Import.Kind.values:
         raise ValidationError(_("Elija cuentas o personal."), code="invalid_kind")
     file_name = _file_name(uploaded_file)
     content = _read_upload(uploaded_file)
     ignored: list[str] = []
-    rows = importing.read_rows(kind, content, ignored)
+    rows = importing.read_rows(kind, content, ignored, max_rows=importing.row_limit(from_shell))
     plan = importing.plan_rows(kind, rows)
     counts = plan.counts()
     with transaction.atomic():
@@ -300,11 +301,15 @@ class _Writer:
                 row.mark_done(done)
 
 
-def confirm_import(*, import_id: int, by: User) -> Import:
-    """Write the valid rows in one transaction; a second confirmation is refused."""
+def confirm_import(*, import_id: int, by: User, from_shell: bool = False) -> Import:
+    """Write the valid rows in one transaction; a second confirmation is refused. A preview
+    made from the shell with more rows than the page allows is confirmed from the shell."""
     access.require_import(by)
     with transaction.atomic():
         run = _claim(import_id, by, Import.Status.CONFIRMED)
+        limit = importing.row_limit(from_shell)
+        if run.rows_total > limit:
+            raise importing.too_many_rows(limit)
         sources = {row.number: row for row in run.rows.all()}
         plan = importing.plan_rows(run.kind, [(number, row.data) for number, row in sorted(sources.items())])
         _Writer(run, by, plan).write(plan, sources)

@@ -361,6 +361,9 @@ IDENTITY_MATERIAL_MAX_UPLOAD_BYTES = env.int("IDENTITY_MATERIAL_MAX_UPLOAD_BYTES
 # rows, and the regularisation reminders, as days before an organ's deadline.
 ONBOARDING_MAX_UPLOAD_BYTES = env.int("ONBOARDING_MAX_UPLOAD_BYTES", default=5 * 1024 * 1024)
 ONBOARDING_MAX_ROWS = env.int("ONBOARDING_MAX_ROWS", default=20000)
+# From the page, fewer: the confirmation writes every row within one web request (about 2,000
+# rows in 12 s on PostgreSQL); larger files go through `manage.py import_inventory`.
+ONBOARDING_WEB_MAX_ROWS = env.int("ONBOARDING_WEB_MAX_ROWS", default=3000)
 REGULARISATION_REMINDER_DAYS_BEFORE = env.list("REGULARISATION_REMINDER_DAYS_BEFORE", cast=int, default=[14, 7, 1])
 # Demo users are only ever created with DEBUG on.
 # Evaluations (§8) and the annual training meeting.

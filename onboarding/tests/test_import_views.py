@@ -151,9 +151,10 @@ def test_the_list_is_paginated(client, cast):
 
 def test_the_upload_page_shows_the_limits_the_columns_and_the_templates(client, people, settings):
     settings.ONBOARDING_MAX_ROWS = 20000
+    settings.ONBOARDING_WEB_MAX_ROWS = 3000
     client.force_login(people.cncs)
     body = client.get(reverse("onboarding:import_new")).content.decode()
-    assert "Hasta 5.0\xa0MB y 20,000 filas" in body
+    assert "Hasta 5.0\xa0MB y 3,000 filas" in body
     for kind in (Import.Kind.ACCOUNTS, Import.Kind.STAFF):
         for column in importing.columns_for(kind):
             assert str(column.header) in body

@@ -155,6 +155,32 @@ def test_a_file_at_the_row_limit_is_accepted(cast, networks, jalisco, settings):
     assert preview(cast, [account_row(jalisco, handle=f"Cuenta{i}") for i in range(2)]).rows_total == 2
 
 
+def test_the_page_takes_fewer_rows_than_the_shell_and_says_where_to_go(cast, networks, jalisco, settings):
+    """A confirmation writes every row within one web request: the page's limit is lower."""
+    settings.ONBOARDING_MAX_ROWS, settings.ONBOARDING_WEB_MAX_ROWS = 3, 2
+    rows = [account_row(jalisco, handle=f"Cuenta{i}") for i in range(3)]
+    with pytest.raises(ValidationError) as exc:
+        preview(cast, rows)
+    assert exc.value.messages == [
+        "El archivo tiene más de 2 filas de datos, lo más que se importa desde esta página. Divídalo en archivos "
+        "más pequeños, o pida al área de sistemas que lo importe con el comando import_inventory (hasta 3 filas)."
+    ]
+    assert not Import.objects.exists()
+    run = services.preview_import(kind=ACCOUNTS, uploaded_file=upload(csv_bytes(rows)), by=cast.cncs, from_shell=True)
+    assert run.rows_total == 3
+
+
+def test_a_large_preview_made_from_the_shell_is_not_confirmed_on_the_page(cast, networks, jalisco, settings):
+    settings.ONBOARDING_MAX_ROWS, settings.ONBOARDING_WEB_MAX_ROWS = 3, 2
+    rows = [account_row(jalisco, handle=f"Cuenta{i}") for i in range(3)]
+    run = services.preview_import(kind=ACCOUNTS, uploaded_file=upload(csv_bytes(rows)), by=cast.cncs, from_shell=True)
+    with pytest.raises(ValidationError, match="más de 2 filas de datos"):
+        services.confirm_import(import_id=run.pk, by=cast.cncs)
+    run.refresh_from_db()
+    assert run.status == Import.Status.PREVIEWED and not Account.objects.filter(handle__startswith="Cuenta").exists()
+    assert services.confirm_import(import_id=run.pk, by=cast.cncs, from_shell=True).created_count == 3
+
+
 @pytest.mark.parametrize(
     "content, message",
     [

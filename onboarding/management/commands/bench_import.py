@@ -164,11 +164,11 @@ class Command(BaseCommand):
 
         def preview(kind, content, file_name):
             return lambda: services.preview_import(
-                kind=kind, uploaded_file=SimpleUploadedFile(file_name, content), by=cncs
+                kind=kind, uploaded_file=SimpleUploadedFile(file_name, content), by=cncs, from_shell=True
             )
 
         def confirm(run_box):
-            return lambda: services.confirm_import(import_id=run_box.pk, by=cncs)
+            return lambda: services.confirm_import(import_id=run_box.pk, by=cncs, from_shell=True)
 
         run = timed("Cuentas: vista previa", preview(Import.Kind.ACCOUNTS, accounts_file, "cuentas.csv"))
         run = timed("Cuentas: confirmación", confirm(run), profile=options["profile"])

@@ -47,7 +47,9 @@ class Command(BaseCommand):
             raise CommandError(_("No existe el usuario «%(username)s».") % {"username": by})
         try:
             with source.open("rb") as handle:
-                run = services.preview_import(kind=KINDS[kind], uploaded_file=File(handle, name=source.name), by=user)
+                run = services.preview_import(
+                    kind=KINDS[kind], uploaded_file=File(handle, name=source.name), by=user, from_shell=True
+                )
             self.report(run, _("Vista previa"))
             if run.ignored_columns:
                 self.stdout.write(
@@ -58,7 +60,7 @@ class Command(BaseCommand):
                     % {"columns": ", ".join(f"«{header}»" for header in run.ignored_columns)}
                 )
             if confirm:
-                run = services.confirm_import(import_id=run.pk, by=user)
+                run = services.confirm_import(import_id=run.pk, by=user, from_shell=True)
                 self.report(run, _("Confirmada"))
         except (ValidationError, PermissionDenied) as exc:
             messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
