@@ -468,8 +468,9 @@ def _check_deadline(organ: Organ, today: date) -> None:
         )
 
 
-def confirm_purpose(*, account_id: int, by: User) -> Regularisation:
-    """The organ's titular or an administrator confirms the account is used for institutional purposes."""
+def _record_step(account_id: int, by: User, *, require, field: str, already: str) -> Regularisation:
+    """Record one of the two confirmations (``<field>_at`` and ``<field>_by``) with who and
+    when, on the locked record; ``already`` is the refusal when someone did it first."""
     today = timezone.localdate()
     with transaction.atomic():
         locked = _locked([account_id])
@@ -477,47 +478,45 @@ def confirm_purpose(*, account_id: int, by: User) -> Regularisation:
             raise ValidationError(_("Esa cuenta no está en regularización."))
         [regularisation] = locked
         _check_open(regularisation)
-        access.require_confirm_purpose(by, regularisation.account)
-        if regularisation.purpose_confirmed_at:
+        require(by, regularisation.account)
+        done_at = getattr(regularisation, f"{field}_at")
+        if done_at:
             raise ValidationError(
-                _("El uso institucional de %(account)s ya lo confirmó %(person)s el %(when)s.")
+                already
                 % {
                     "account": regularisation.account,
-                    "person": regularisation.purpose_confirmed_by,
-                    "when": local_datetime(regularisation.purpose_confirmed_at),
+                    "person": getattr(regularisation, f"{field}_by"),
+                    "when": local_datetime(done_at),
                 }
             )
         _check_deadline(regularisation.account.organ, today)
-        regularisation.purpose_confirmed_at, regularisation.purpose_confirmed_by = timezone.now(), by
+        setattr(regularisation, f"{field}_at", timezone.now())
+        setattr(regularisation, f"{field}_by", by)
         regularisation._history_user = by
-        regularisation.save(update_fields=["purpose_confirmed_at", "purpose_confirmed_by"])
+        regularisation.save(update_fields=[f"{field}_at", f"{field}_by"])
     return regularisation
+
+
+def confirm_purpose(*, account_id: int, by: User) -> Regularisation:
+    """The organ's titular or an administrator confirms the account is used for institutional purposes."""
+    return _record_step(
+        account_id,
+        by,
+        require=access.require_confirm_purpose,
+        field="purpose_confirmed",
+        already=_("El uso institucional de %(account)s ya lo confirmó %(person)s el %(when)s."),
+    )
 
 
 def accept_criteria(*, account_id: int, by: User) -> Regularisation:
     """The organ's titular accepts the criteria for one of its accounts."""
-    today = timezone.localdate()
-    with transaction.atomic():
-        locked = _locked([account_id])
-        if not locked:
-            raise ValidationError(_("Esa cuenta no está en regularización."))
-        [regularisation] = locked
-        _check_open(regularisation)
-        access.require_accept_criteria(by, regularisation.account)
-        if regularisation.criteria_accepted_at:
-            raise ValidationError(
-                _("Los criterios de %(account)s ya los aceptó %(person)s el %(when)s.")
-                % {
-                    "account": regularisation.account,
-                    "person": regularisation.criteria_accepted_by,
-                    "when": local_datetime(regularisation.criteria_accepted_at),
-                }
-            )
-        _check_deadline(regularisation.account.organ, today)
-        regularisation.criteria_accepted_at, regularisation.criteria_accepted_by = timezone.now(), by
-        regularisation._history_user = by
-        regularisation.save(update_fields=["criteria_accepted_at", "criteria_accepted_by"])
-    return regularisation
+    return _record_step(
+        account_id,
+        by,
+        require=access.require_accept_criteria,
+        field="criteria_accepted",
+        already=_("Los criterios de %(account)s ya los aceptó %(person)s el %(when)s."),
+    )
 
 
 def accept_criteria_for_organ(*, organ_id: int, by: User) -> int:
